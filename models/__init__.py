@@ -1,0 +1,38 @@
+"""Tables and the pure rules of cumple (calendar, status on a date).
+
+Importing this package registers every table on ``SQLModel.metadata``.
+Models import no flows, notifications, CLI or web code.
+"""
+
+from models.commitments import (
+    Acta,
+    ActaKind,
+    Commitment,
+    CommitmentEvent,
+    Status,
+    StoredStatus,
+    status_on,
+)
+from models.geography import Comuna, Region, RegionAlias
+from models.parties import Contact, ContactRole, Institution, Territory
+from models.protocols import Periodicity, Protocol, ProtocolRecipient
+
+__all__ = [
+    "Acta",
+    "ActaKind",
+    "Commitment",
+    "CommitmentEvent",
+    "Comuna",
+    "Contact",
+    "ContactRole",
+    "Institution",
+    "Periodicity",
+    "Protocol",
+    "ProtocolRecipient",
+    "Region",
+    "RegionAlias",
+    "Status",
+    "StoredStatus",
+    "Territory",
+    "status_on",
+]

@@ -1,0 +1,166 @@
+"""Actas, the commitments signed in them, and the audit trail of each
+commitment, with the pure rules that give a commitment's status on a date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.calendar import BusinessCalendar
+from models.timestamps import UTCDateTime, utc_now
+
+DUE_SOON_BUSINESS_DAYS = 10
+"""A commitment is ``por_vencer`` when due within this many business days."""
+
+
+class ActaKind(StrEnum):
+    """The kind of document a commitment comes from."""
+
+    ACTA = "acta"
+    PROTOCOLO = "protocolo"
+    CONVENIO = "convenio"
+    RESOLUCION = "resolución"
+    OFICIO = "oficio"
+
+
+class StoredStatus(StrEnum):
+    """What is recorded about a commitment; the rest is derived on a date."""
+
+    PENDIENTE = "pendiente"
+    CUMPLIDO = "cumplido"
+    CANCELADO = "cancelado"
+
+
+class Status(StrEnum):
+    """A commitment's status on a given date (the contract's five words)."""
+
+    PENDIENTE = "pendiente"
+    POR_VENCER = "por_vencer"
+    VENCIDO = "vencido"
+    CUMPLIDO = "cumplido"
+    CANCELADO = "cancelado"
+
+
+STATUS_LABELS: dict[str, str] = {
+    Status.PENDIENTE: "Pendiente",
+    Status.POR_VENCER: "Por vencer",
+    Status.VENCIDO: "Vencido",
+    Status.CUMPLIDO: "Cumplido",
+    Status.CANCELADO: "Cancelado",
+}
+
+
+class Acta(SQLModel, table=True):
+    """A meeting record (or protocolo, convenio, resolución, oficio) of a
+    territory's instancia. Identity: territorio, date, instancia, number."""
+
+    __tablename__ = "acta"
+    __table_args__ = (UniqueConstraint("territory_id", "held_on", "instance_key", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    territory_id: int = Field(foreign_key="territory.id", index=True)
+    kind: str = Field(default=ActaKind.ACTA, max_length=20)
+    instance: str = Field(max_length=200)
+    instance_key: str = Field(max_length=200)
+    number: str = Field(default="", max_length=100)
+    held_on: date
+    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Commitment(SQLModel, table=True):
+    """One promise of an acta: an institution, an action, maybe an amount,
+    a due date.
+
+    ``plazo`` is the due date as agreed (the latest agreement);
+    ``due_date`` is the effective one: ``plazo`` moved to the next business
+    day of the región when it is not one. ``original_plazo`` is the first
+    agreement and ``plazo_text`` what the acta said (``"20 días hábiles"``).
+    """
+
+    __tablename__ = "commitment"
+    __table_args__ = (
+        UniqueConstraint("acta_id", "institution_id", "text_key"),
+        Index("ix_commitment_open_due", "status", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    acta_id: int = Field(foreign_key="acta.id", index=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    territory_id: int = Field(foreign_key="territory.id", index=True)
+    institution_id: int = Field(foreign_key="institution.id", index=True)
+    responsable_id: int = Field(foreign_key="contact.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    text_key: str = Field(max_length=64)
+    amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    executed_amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    source: str | None = Field(default=None, max_length=300)
+    plazo_text: str = Field(max_length=100)
+    original_plazo: date
+    plazo: date
+    due_date: date
+    status: str = Field(default=StoredStatus.PENDIENTE, max_length=20)
+    fulfilled_on: date | None = None
+    cancelled_on: date | None = None
+    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+
+    def status_on(self, day: date, calendar: BusinessCalendar) -> Status:
+        """The status on ``day`` by business dates (see :func:`status_on`)."""
+        return status_on(
+            stored=self.status,
+            due_date=self.due_date,
+            fulfilled_on=self.fulfilled_on,
+            cancelled_on=self.cancelled_on,
+            day=day,
+            calendar=calendar,
+        )
+
+
+class CommitmentEvent(SQLModel, table=True):
+    """One entry of a commitment's history: what changed, from what to what,
+    who typed it in and when (``recorded_at``), and the business date the
+    fact happened (``effective_on``)."""
+
+    __tablename__ = "commitment_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="commitment.id", index=True)
+    recorded_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    effective_on: date
+    actor: str = Field(max_length=200)
+    field: str = Field(max_length=40)
+    old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+def status_on(
+    *,
+    stored: str,
+    due_date: date,
+    fulfilled_on: date | None,
+    cancelled_on: date | None,
+    day: date,
+    calendar: BusinessCalendar,
+) -> Status:
+    """A commitment's status on ``day``, by business dates only.
+
+    Fulfilled or cancelled on or before ``day``: that. Otherwise it was open
+    on ``day``: ``vencido`` when its effective due date is before ``day``,
+    ``por_vencer`` when it falls within the next
+    :data:`DUE_SOON_BUSINESS_DAYS` business days (today included), else
+    ``pendiente``.
+    """
+    if stored == StoredStatus.CUMPLIDO and fulfilled_on is not None and fulfilled_on <= day:
+        return Status.CUMPLIDO
+    if stored == StoredStatus.CANCELADO and cancelled_on is not None and cancelled_on <= day:
+        return Status.CANCELADO
+    if due_date < day:
+        return Status.VENCIDO
+    if due_date <= calendar.add(day, DUE_SOON_BUSINESS_DAYS):
+        return Status.POR_VENCER
+    return Status.PENDIENTE

@@ -1,0 +1,41 @@
+"""Regiones and comunas of Chile, with their Códigos Únicos Territoriales."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class Region(SQLModel, table=True):
+    """One of Chile's 16 regiones. ``id`` is the CUT number (2 for
+    Antofagasta); ``code`` the zero-padded CUT string ("02"); ``iso_code``
+    the ISO 3166-2 subdivision the ``holidays`` package uses ("AN")."""
+
+    __tablename__ = "region"
+
+    id: int = Field(primary_key=True)
+    code: str = Field(max_length=2, unique=True)
+    name: str = Field(max_length=120)
+    abbreviation: str = Field(max_length=10)
+    iso_code: str = Field(max_length=2, unique=True)
+    roman: str = Field(max_length=5)
+
+
+class RegionAlias(SQLModel, table=True):
+    """A folded name by which a región may be written in a spreadsheet."""
+
+    __tablename__ = "region_alias"
+
+    alias: str = Field(primary_key=True, max_length=120)
+    region_id: int = Field(foreign_key="region.id", index=True)
+
+
+class Comuna(SQLModel, table=True):
+    """A comuna with its CUT code ("01101") and its provincia."""
+
+    __tablename__ = "comuna"
+
+    code: str = Field(primary_key=True, max_length=5)
+    name: str = Field(max_length=120)
+    province_code: str = Field(max_length=3)
+    province_name: str = Field(max_length=120)
+    region_id: int = Field(foreign_key="region.id", index=True)

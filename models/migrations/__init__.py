@@ -1,0 +1,1 @@
+"""Alembic migrations of the cumple database (run by ``cumple init``)."""

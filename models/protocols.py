@@ -1,0 +1,55 @@
+"""The protocol agreed with a región's government: who receives its
+information package and how often."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.timestamps import UTCDateTime, utc_now
+
+
+class Periodicity(StrEnum):
+    """How often a región receives its package."""
+
+    QUARTER = "quarter"
+    SEMESTER = "semester"
+    FOUR_MONTHS = "four-months"
+    MONTH = "month"
+
+
+PERIODICITY_LABELS: dict[str, str] = {
+    Periodicity.QUARTER: "trimestral",
+    Periodicity.SEMESTER: "semestral",
+    Periodicity.FOUR_MONTHS: "cuatrimestral",
+    Periodicity.MONTH: "mensual",
+}
+
+
+class Protocol(SQLModel, table=True):
+    """One región's agreement; it applies to the periods starting on or
+    after ``since``. ``recipient_title`` addresses the Oficio."""
+
+    __tablename__ = "protocol"
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", unique=True)
+    every: str = Field(default=Periodicity.QUARTER, max_length=20)
+    since: date
+    recipient_title: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ProtocolRecipient(SQLModel, table=True):
+    """An address that receives a región's package."""
+
+    __tablename__ = "protocol_recipient"
+    __table_args__ = (UniqueConstraint("protocol_id", "email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    protocol_id: int = Field(foreign_key="protocol.id", index=True)
+    email: str = Field(max_length=254)

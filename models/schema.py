@@ -1,0 +1,112 @@
+"""Create or migrate the database and load the reference data. Idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.geography import Comuna, Region, RegionAlias
+from models.reference import comunas, regions
+
+
+class SchemaNotReady(Exception):
+    """The database has not been created or is behind the code."""
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("models") / "migrations"))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every pending migration."""
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@dataclass(frozen=True)
+class InitResult:
+    revision: str
+    regions: int
+    comunas: int
+
+
+def seed_reference_data(session: Session) -> None:
+    """Insert the 16 regiones, their aliases and the 346 comunas that are
+    missing; existing rows are left as they are."""
+    known_regions = set(session.exec(select(Region.id)).scalars())
+    known_aliases = set(session.exec(select(RegionAlias.alias)).scalars())
+    known_comunas = set(session.exec(select(Comuna.code)).scalars())
+    claimed: dict[str, str] = {}
+    for ref in regions():
+        if ref.number not in known_regions:
+            session.add(
+                Region(
+                    id=ref.number,
+                    code=ref.code,
+                    name=ref.name,
+                    abbreviation=ref.abbreviation,
+                    iso_code=ref.iso_code,
+                    roman=ref.roman,
+                )
+            )
+        for alias in sorted(ref.aliases()):
+            if claimed.setdefault(alias, ref.code) != ref.code:
+                raise RuntimeError(f"región alias {alias!r} is ambiguous")
+            if alias not in known_aliases:
+                session.add(RegionAlias(alias=alias, region_id=ref.number))
+    session.flush()
+    for comuna in comunas():
+        if comuna.code not in known_comunas:
+            session.add(
+                Comuna(
+                    code=comuna.code,
+                    name=comuna.name,
+                    province_code=comuna.province_code,
+                    province_name=comuna.province_name,
+                    region_id=int(comuna.region_code),
+                )
+            )
+
+
+def init_database(engine: Engine) -> InitResult:
+    """``cumple init``: migrate to the latest schema and load reference data."""
+    upgrade(engine)
+    with Session(engine) as session:
+        seed_reference_data(session)
+        session.commit()
+        region_count = len(session.exec(select(Region.id)).all())
+        comuna_count = len(session.exec(select(Comuna.code)).all())
+    return InitResult(current_revision(engine) or "", region_count, comuna_count)
+
+
+def ensure_ready(engine: Engine) -> None:
+    """Raise :class:`SchemaNotReady` unless the schema is at the latest
+    migration and the regiones are loaded."""
+    if not inspect(engine).has_table("alembic_version"):
+        raise SchemaNotReady("missing")
+    if current_revision(engine) != head_revision():
+        raise SchemaNotReady("outdated")
+    with Session(engine) as session:
+        if session.exec(select(Region.id).limit(1)).first() is None:
+            raise SchemaNotReady("empty")
