@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.calendar import BusinessCalendar
-from models.timestamps import UTCDateTime, utc_now
+from models.timestamps import timestamp_field
 
 DUE_SOON_BUSINESS_DAYS = 10
 """A commitment is ``por_vencer`` when due within this many business days."""
@@ -68,7 +68,7 @@ class Acta(SQLModel, table=True):
     instance_key: str = Field(max_length=200)
     number: str = Field(default="", max_length=100)
     held_on: date
-    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    created_at: datetime = timestamp_field()
 
 
 class Commitment(SQLModel, table=True):
@@ -105,8 +105,8 @@ class Commitment(SQLModel, table=True):
     status: str = Field(default=StoredStatus.PENDIENTE, max_length=20)
     fulfilled_on: date | None = None
     cancelled_on: date | None = None
-    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
-    updated_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
     def status_on(self, day: date, calendar: BusinessCalendar) -> Status:
         """The status on ``day`` by business dates (see :func:`status_on`)."""
@@ -129,7 +129,7 @@ class CommitmentEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     commitment_id: int = Field(foreign_key="commitment.id", index=True)
-    recorded_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    recorded_at: datetime = timestamp_field()
     effective_on: date
     actor: str = Field(max_length=200)
     field: str = Field(max_length=40)

@@ -27,9 +27,7 @@ def parse_date(value: object) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise DateError(
-        f"«{text}» no es una fecha válida; use AAAA-MM-DD, DD-MM-AAAA o DD/MM/AAAA"
-    )
+    raise DateError(f"«{text}» no es una fecha válida; use AAAA-MM-DD, DD-MM-AAAA o DD/MM/AAAA")
 
 
 def format_long(day: date) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.timestamps import UTCDateTime, utc_now
+from models.timestamps import timestamp_field
 
 
 class ContactRole(StrEnum):
@@ -29,7 +29,7 @@ class Territory(SQLModel, table=True):
     region_id: int = Field(foreign_key="region.id", index=True)
     name: str = Field(max_length=200)
     name_key: str = Field(max_length=200)
-    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    created_at: datetime = timestamp_field()
 
 
 class Institution(SQLModel, table=True):
@@ -42,7 +42,7 @@ class Institution(SQLModel, table=True):
     name: str = Field(max_length=200)
     name_key: str = Field(max_length=200, unique=True)
     rut: str | None = Field(default=None, max_length=12, unique=True)
-    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    created_at: datetime = timestamp_field()
 
 
 class Contact(SQLModel, table=True):
@@ -65,7 +65,7 @@ class Contact(SQLModel, table=True):
     institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
     territory_id: int | None = Field(default=None, foreign_key="territory.id", index=True)
     scope: str = Field(max_length=24)
-    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    created_at: datetime = timestamp_field()
 
     @staticmethod
     def scope_for(institution_id: int | None, territory_id: int | None) -> str:

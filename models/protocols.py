@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.timestamps import UTCDateTime, utc_now
+from models.timestamps import timestamp_field
 
 
 class Periodicity(StrEnum):
@@ -40,8 +40,8 @@ class Protocol(SQLModel, table=True):
     every: str = Field(default=Periodicity.QUARTER, max_length=20)
     since: date
     recipient_title: str = Field(max_length=200)
-    created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
-    updated_at: datetime = Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
 
 
 class ProtocolRecipient(SQLModel, table=True):

@@ -20,14 +20,17 @@ ISO_BY_CUT = {
 
 # Regiones were numbered with Roman numerals before 2018; the CUT number is
 # the same (the Metropolitana was "XIII" and "RM").
-ROMAN = (
-    "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split()
-)
+ROMAN = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split()  # noqa: SIM905
 
 # Common short and historical names, beyond "<name>" and "Región de <name>".
 EXTRA_ALIASES = {
     "05": ["Valparaiso"],
-    "06": ["O'Higgins", "OHiggins", "Libertador Bernardo O'Higgins", "Lib. Gral. Bernardo O'Higgins"],
+    "06": [
+        "O'Higgins",
+        "OHiggins",
+        "Libertador Bernardo O'Higgins",
+        "Lib. Gral. Bernardo O'Higgins",
+    ],
     "08": ["Bío Bío", "Bío-Bío", "Biobio"],
     "09": ["Araucanía"],
     "11": ["Aysén", "Aisén", "Aysén del General Carlos Ibáñez"],

@@ -35,3 +35,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def timestamp_field() -> Any:
+    """A required, aware-UTC audit timestamp column that defaults to now."""
+    from sqlalchemy import Column
+    from sqlmodel import Field
+
+    return Field(default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False))
