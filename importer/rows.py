@@ -1,0 +1,372 @@
+"""Validation of import rows: a pure function of the cells, the región
+index and the business calendars. Every mistake is collected, none raised
+early, so a file with eight mistakes gets eight messages."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from stdnum.cl import rut as cl_rut
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
+from importer.columns import HeaderMap, header_errors, match_header
+from importer.errors import ImportFailed, RowError
+from importer.reader import Sheet
+from models.calendar import calendar_for
+from models.commitments import ActaKind
+from models.dates import DateError, parse_date
+from models.money import AmountError, parse_clp
+from models.text import fold, text_key
+
+Progress = Callable[[int, int], None]
+
+_BUSINESS_DAYS = re.compile(r"^(\d{1,4})\s*dias?\s+habil(es)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_KINDS = {fold(kind.value): kind.value for kind in ActaKind}
+MAX_PLAZO_DAYS = 1000
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+@dataclass(frozen=True)
+class RegionIndex:
+    """Every folded alias of every región, and each región's holiday code."""
+
+    by_alias: dict[str, int]
+    iso_code: dict[int, str]
+
+
+@dataclass(frozen=True)
+class ActaKey:
+    region_id: int
+    territory_key: str
+    held_on: date
+    instance_key: str
+    number: str
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """One valid row, ready to be written."""
+
+    row: int
+    region_id: int
+    territory: str
+    held_on: date
+    instance: str
+    number: str
+    kind: str
+    institution: str
+    institution_rut: str | None
+    responsable: str | None
+    responsable_email: str
+    director_email: str | None
+    gerente_email: str | None
+    text: str
+    amount: int | None
+    source: str | None
+    plazo_text: str
+    plazo: date
+
+    @property
+    def acta_key(self) -> ActaKey:
+        return ActaKey(
+            self.region_id, fold(self.territory), self.held_on, fold(self.instance), self.number
+        )
+
+    @property
+    def institution_key(self) -> str:
+        return fold(self.institution)
+
+    @property
+    def identity(self) -> tuple[ActaKey, str, str]:
+        """Same acta, institution and text: the same commitment."""
+        return (self.acta_key, self.institution_key, text_key(self.text))
+
+    def payload(self) -> tuple[object, ...]:
+        """What a repeated row must agree on to be a harmless duplicate."""
+        return (
+            self.kind, self.institution_rut, self.responsable_email, self.amount,
+            self.source, self.plazo, self.director_email, self.gerente_email,
+        )  # fmt: skip
+
+
+@dataclass
+class ParsedFile:
+    rows: list[CommitmentRow]
+    duplicate_rows: list[int] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+class _Row:
+    """Accessor for one row's cells that records errors by column."""
+
+    def __init__(self, number: int, cells: list[object], header: HeaderMap) -> None:
+        self.number = number
+        self.cells = cells
+        self.header = header
+        self.errors: list[RowError] = []
+
+    def raw(self, column: str) -> object:
+        position = self.header.positions.get(column)
+        if position is None or position >= len(self.cells):
+            return None
+        value = self.cells[position]
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    def fail(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, message))
+
+    def text(self, column: str, *, required: bool, max_length: int, multiline: bool = False) -> str:
+        value = self.raw(column)
+        if value is None:
+            if required:
+                self.fail(column, "no puede estar vacío")
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip()
+        if _CONTROL.search(text.replace("\r\n", "\n").replace("\r", "\n")):
+            self.fail(column, "contiene caracteres de control; bórrelos de la celda")
+            return ""
+        if multiline:
+            text = "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
+        else:
+            text = " ".join(text.split())
+        if len(text) > max_length:
+            self.fail(column, f"tiene {len(text)} caracteres; el máximo es {max_length}")
+            return ""
+        return text
+
+    def date(self, column: str) -> date | None:
+        value = self.raw(column)
+        if value is None:
+            self.fail(column, "no puede estar vacío")
+            return None
+        return self.to_date(column, value)
+
+    def to_date(self, column: str, value: object, hint: str = "") -> date | None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            from openpyxl.utils.datetime import from_excel
+
+            # A date cell saved without its number format: an Excel serial.
+            if 1 <= value < 2958466:
+                value = from_excel(value)
+        try:
+            day = parse_date(value)
+        except DateError as exc:
+            self.fail(column, str(exc) + hint)
+            return None
+        if not EARLIEST <= day <= LATEST:
+            self.fail(column, f"la fecha {day:%d-%m-%Y} está fuera de rango (1990 a 2100)")
+            return None
+        return day
+
+    def email(self, column: str, *, required: bool) -> str | None:
+        value = self.text(column, required=required, max_length=254)
+        if not value:
+            return None
+        try:
+            return _normalize_email(value)
+        except EmailNotValidError:
+            self.fail(column, f"«{value}» no es un correo electrónico válido")
+            return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize_email(value: str) -> str:
+    return validate_email(value, check_deliverability=False).normalized.lower()
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize_rut(value: str) -> str:
+    cl_rut.validate(value)
+    return cl_rut.format(value)
+
+
+def _parse_row(row: _Row, regions: RegionIndex) -> CommitmentRow | None:
+    region_text = row.text("region", required=True, max_length=120)
+    region_id = regions.by_alias.get(fold(region_text)) if region_text else None
+    if region_text and region_id is None:
+        row.fail(
+            "region",
+            f"la región «{region_text}» no existe; use su nombre (Antofagasta), "
+            "su número (2) o su numeral romano (II)",
+        )
+    territory = row.text("territorio", required=True, max_length=200)
+    held_on = row.date("acta_fecha")
+    instance = row.text("acta_instancia", required=True, max_length=200)
+    number = row.text("acta_numero", required=False, max_length=100)
+    kind_text = row.text("acta_tipo", required=False, max_length=20)
+    kind = _KINDS.get(fold(kind_text)) if kind_text else ActaKind.ACTA.value
+    if kind is None:
+        row.fail("acta_tipo", f"«{kind_text}» no es un tipo; use {', '.join(_KINDS.values())}")
+    institution = row.text("institucion", required=True, max_length=200)
+    rut_text = row.text("institucion_rut", required=False, max_length=20)
+    institution_rut = None
+    if rut_text:
+        try:
+            institution_rut = _normalize_rut(rut_text)
+        except InvalidChecksum:
+            row.fail(
+                "institucion_rut", f"el RUT «{rut_text}» tiene un dígito verificador incorrecto"
+            )
+        except ValidationError:
+            row.fail("institucion_rut", f"«{rut_text}» no es un RUT válido (ej.: 61.202.000-0)")
+    responsable = row.text("responsable", required=False, max_length=200) or None
+    responsable_email = row.email("responsable_email", required=True)
+    director_email = row.email("institucion_director_email", required=False)
+    gerente_email = row.email("territorio_gerente_email", required=False)
+    text = row.text("compromiso", required=True, max_length=4000, multiline=True)
+    try:
+        amount = parse_clp(row.raw("monto"))
+    except AmountError as exc:
+        row.fail("monto", str(exc))
+        amount = None
+    source = row.text("fuente", required=False, max_length=300) or None
+    plazo_text, plazo = _parse_plazo(row, held_on, region_id, regions)
+    if row.errors:
+        return None
+    assert held_on is not None and region_id is not None and responsable_email is not None
+    assert plazo is not None and kind is not None
+    return CommitmentRow(
+        row=row.number,
+        region_id=region_id,
+        territory=territory,
+        held_on=held_on,
+        instance=instance,
+        number=number,
+        kind=kind,
+        institution=institution,
+        institution_rut=institution_rut,
+        responsable=responsable,
+        responsable_email=responsable_email,
+        director_email=director_email,
+        gerente_email=gerente_email,
+        text=text,
+        amount=amount,
+        source=source,
+        plazo_text=plazo_text,
+        plazo=plazo,
+    )
+
+
+def _parse_plazo(
+    row: _Row, held_on: date | None, region_id: int | None, regions: RegionIndex
+) -> tuple[str, date | None]:
+    value = row.raw("plazo")
+    if value is None:
+        row.fail("plazo", "no puede estar vacío; escriba una fecha o «N días hábiles»")
+        return "", None
+    if isinstance(value, str):
+        match = _BUSINESS_DAYS.match(fold(value))
+        if match:
+            days = int(match.group(1))
+            if not 1 <= days <= MAX_PLAZO_DAYS:
+                row.fail("plazo", f"el plazo debe estar entre 1 y {MAX_PLAZO_DAYS} días hábiles")
+                return "", None
+            if held_on is None or region_id is None:
+                return "", None  # the acta date or región already has its error
+            calendar = calendar_for(regions.iso_code[region_id])
+            label = "día hábil" if days == 1 else "días hábiles"
+            return f"{days} {label}", calendar.add(held_on, days)
+    plazo = row.to_date("plazo", value, hint=" o «N días hábiles»")
+    if plazo is None:
+        return "", None
+    if held_on is not None and plazo < held_on:
+        row.fail(
+            "plazo",
+            f"el plazo ({plazo:%d-%m-%Y}) es anterior a la fecha del acta ({held_on:%d-%m-%Y})",
+        )
+        return "", None
+    return plazo.isoformat(), plazo
+
+
+def parse_sheet(sheet: Sheet, regions: RegionIndex, progress: Progress | None = None) -> ParsedFile:
+    """Validate every row of ``sheet``. Returns the valid rows, or raises
+    :class:`ImportFailed` listing every mistake in the file."""
+    errors = header_errors(sheet.header)
+    if errors:
+        raise ImportFailed(errors)
+    header = match_header(sheet.header)
+    parsed = ParsedFile(rows=[], ignored_columns=header.ignored)
+    seen: dict[tuple[ActaKey, str, str], CommitmentRow] = {}
+    acta_kinds: dict[ActaKey, tuple[str, int]] = {}
+    ruts: dict[str, tuple[str, int]] = {}
+    institutions_by_rut: dict[str, tuple[str, int]] = {}
+    total = len(sheet.rows)
+    for done, (number, cells) in enumerate(sheet.rows, start=1):
+        if progress is not None and (done % 1000 == 0 or done == total):
+            progress(done, total)
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+            continue
+        row = _Row(number, cells, header)
+        result = _parse_row(row, regions)
+        errors.extend(row.errors)
+        if result is None:
+            continue
+        errors.extend(_cross_checks(result, acta_kinds, ruts, institutions_by_rut))
+        previous = seen.get(result.identity)
+        if previous is not None:
+            if previous.payload() == result.payload():
+                parsed.duplicate_rows.append(number)
+            else:
+                errors.append(
+                    RowError(
+                        number,
+                        "compromiso",
+                        f"repite el compromiso de la fila {previous.row} con otros datos; "
+                        "corrija una de las dos filas",
+                    )
+                )
+            continue
+        seen[result.identity] = result
+        parsed.rows.append(result)
+    if errors:
+        raise ImportFailed(errors)
+    return parsed
+
+
+def _cross_checks(
+    row: CommitmentRow,
+    acta_kinds: dict[ActaKey, tuple[str, int]],
+    ruts: dict[str, tuple[str, int]],
+    institutions_by_rut: dict[str, tuple[str, int]],
+) -> list[RowError]:
+    """Rows of one file must agree with each other about an acta's kind and
+    an institution's RUT."""
+    errors: list[RowError] = []
+    kind, first = acta_kinds.setdefault(row.acta_key, (row.kind, row.row))
+    if kind != row.kind:
+        errors.append(
+            RowError(row.row, "acta_tipo", f"la fila {first} da otro tipo («{kind}») al mismo acta")
+        )
+    if row.institution_rut:
+        rut, first = ruts.setdefault(row.institution_key, (row.institution_rut, row.row))
+        if rut != row.institution_rut:
+            errors.append(
+                RowError(
+                    row.row,
+                    "institucion_rut",
+                    f"la fila {first} da otro RUT ({rut}) a «{row.institution}»",
+                )
+            )
+        owner, first = institutions_by_rut.setdefault(
+            row.institution_rut, (row.institution_key, row.row)
+        )
+        if owner != row.institution_key:
+            errors.append(
+                RowError(
+                    row.row,
+                    "institucion_rut",
+                    f"el RUT {row.institution_rut} ya es de otra institución en la fila {first}",
+                )
+            )
+    return errors
