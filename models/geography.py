@@ -19,6 +19,15 @@ class Region(SQLModel, table=True):
     iso_code: str = Field(max_length=2, unique=True)
     roman: str = Field(max_length=5)
 
+    @property
+    def official_name(self) -> str:
+        """``Región de Antofagasta``, ``Región del Maule``,
+        ``Región Metropolitana de Santiago``."""
+        if self.code == "13":
+            return f"Región {self.name}"
+        article = "del" if self.code in {"06", "07", "08"} else "de"
+        return f"Región {article} {self.name}"
+
 
 class RegionAlias(SQLModel, table=True):
     """A folded name by which a región may be written in a spreadsheet."""

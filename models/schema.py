@@ -54,9 +54,9 @@ class InitResult:
 def seed_reference_data(session: Session) -> None:
     """Insert the 16 regiones, their aliases and the 346 comunas that are
     missing; existing rows are left as they are."""
-    known_regions = set(session.exec(select(Region.id)).scalars())
-    known_aliases = set(session.exec(select(RegionAlias.alias)).scalars())
-    known_comunas = set(session.exec(select(Comuna.code)).scalars())
+    known_regions = set(session.scalars(select(Region.id)))
+    known_aliases = set(session.scalars(select(RegionAlias.alias)))
+    known_comunas = set(session.scalars(select(Comuna.code)))
     claimed: dict[str, str] = {}
     for ref in regions():
         if ref.number not in known_regions:
@@ -95,8 +95,8 @@ def init_database(engine: Engine) -> InitResult:
     with Session(engine) as session:
         seed_reference_data(session)
         session.commit()
-        region_count = len(session.exec(select(Region.id)).all())
-        comuna_count = len(session.exec(select(Comuna.code)).all())
+        region_count = len(session.scalars(select(Region.id)).all())
+        comuna_count = len(session.scalars(select(Comuna.code)).all())
     return InitResult(current_revision(engine) or "", region_count, comuna_count)
 
 
@@ -108,5 +108,5 @@ def ensure_ready(engine: Engine) -> None:
     if current_revision(engine) != head_revision():
         raise SchemaNotReady("outdated")
     with Session(engine) as session:
-        if session.exec(select(Region.id).limit(1)).first() is None:
+        if session.scalars(select(Region.id).limit(1)).first() is None:
             raise SchemaNotReady("empty")

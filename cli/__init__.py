@@ -1,0 +1,1 @@
+"""The ``cumple`` command line (Typer). It only parses, calls in and prints."""

@@ -1,0 +1,167 @@
+"""The ``cumple`` console script: commands per contracts.md.
+
+Exit codes: 0 success, 1 a user error (a Spanish message on stderr, no
+traceback), 2 wrong usage (Click's own handling)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+
+from cli import commitments, protocols
+from cli.render import commitments_table, console
+from cli.runtime import (
+    ActorOption,
+    DatabaseUrlOption,
+    DataDirOption,
+    UserError,
+    actor_name,
+    open_runtime,
+)
+from config import ConfigError
+from importer import ConcurrentImport, ImportFailed, ImportReport, UnreadableFile, import_file
+from models.schema import SchemaNotReady, init_database
+from tracking.errors import TrackingError
+
+app = typer.Typer(
+    name="cumple",
+    help="Seguimiento de compromisos de actas territoriales.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(commitments.app, name="commitments")
+app.add_typer(protocols.app, name="protocol")
+
+
+@app.command("init")
+def init_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption = None) -> None:
+    """Crea o actualiza la base de datos y carga las 16 regiones."""
+    runtime = open_runtime(database_url, data_dir, require_schema=False)
+    result = init_database(runtime.engine)
+    typer.echo(
+        f"Base de datos lista ({runtime.settings.safe_database_url()}): esquema {result.revision}, "
+        f"{result.regions} regiones y {result.comunas} comunas."
+    )
+
+
+def _import_summary(report: ImportReport) -> str:
+    verb = "se crearían" if report.dry_run else "se crearon"
+    lines = [
+        f"{'Simulación (--dry-run): nada se escribió. ' if report.dry_run else ''}"
+        f"Filas leídas: {report.rows}. {verb.capitalize()} {report.actas} actas, "
+        f"{report.commitments} compromisos, {report.institutions} instituciones y "
+        f"{report.contacts} contactos ({report.territories} territorios nuevos)."
+    ]
+    if report.unchanged:
+        lines.append(f"{report.unchanged} compromisos ya estaban registrados y no se modificaron.")
+    if report.duplicate_rows:
+        rows = ", ".join(str(row) for row in report.duplicate_rows[:20])
+        lines.append(f"Filas repetidas dentro del archivo, importadas una sola vez: {rows}.")
+    if report.ignored_columns:
+        lines.append(f"Columnas no reconocidas (ignoradas): {', '.join(report.ignored_columns)}.")
+    lines.extend(f"Aviso: {warning}" for warning in report.warnings)
+    return "\n".join(lines)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Archivo .csv o .xlsx con actas y compromisos.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Valida y cuenta sin escribir nada.")
+    ] = False,
+    by: ActorOption = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Importa actas y compromisos; todo o nada."""
+    runtime = open_runtime(database_url, data_dir)
+    err = console()
+    err.stderr = True
+    with Progress(
+        TextColumn("Validando filas"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("filas", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = import_file(
+            runtime.engine, file, actor=actor_name(by), dry_run=dry_run, progress=progress
+        )
+    typer.echo(_import_summary(report))
+
+
+@app.command("demo")
+def demo_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption = None) -> None:
+    """Carga los datos de demostración (idempotente) y muestra un resumen."""
+    from demo.runner import load_demo
+    from tracking.queries import Filters, list_commitments
+
+    runtime = open_runtime(database_url, data_dir, require_schema=False)
+    today = runtime.today()
+    result = load_demo(runtime.engine, today)
+    with Session(runtime.engine) as session:
+        views = list_commitments(session, Filters(), today)
+    out = console()
+    out.print(commitments_table(views, title=f"Compromisos de demostración al {today:%d-%m-%Y}"))
+    counts: dict[str, int] = {}
+    for view in views:
+        counts[view.estado] = counts.get(view.estado, 0) + 1
+    summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    typer.echo(f"\n{len(views)} compromisos: {summary}.")
+    typer.echo(_import_summary(result.imported))
+    if result.facts_recorded:
+        typer.echo(f"Se registraron {result.facts_recorded} avances de demostración.")
+    typer.echo(f"Base de datos: {runtime.settings.safe_database_url()}")
+    typer.echo(f"Carpeta de datos: {runtime.settings.data_dir.resolve()}")
+    typer.echo("Pruebe: cumple commitments list --status vencido · cumple commitments show 1")
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"Error: {message}\n")
+    sys.exit(1)
+
+
+def main() -> None:
+    """Entry point of the ``cumple`` console script."""
+    try:
+        app(prog_name="cumple")
+    except ImportFailed as exc:
+        lines = [f"El archivo tiene {len(exc.errors)} errores; no se importó nada:"]
+        lines.extend(f"  {error}" for error in exc.errors)
+        lines.append("Corrija el archivo y vuelva a importarlo.")
+        _fail("\n".join(lines))
+    except UnreadableFile as exc:
+        _fail(f"No se pudo leer el archivo: {exc}.")
+    except ConcurrentImport:
+        _fail("Otra operación modificó los mismos datos durante la importación; vuelva a intentar.")
+    except SchemaNotReady:
+        _fail(
+            "La base de datos no está inicializada o su esquema está desactualizado: "
+            "ejecute «cumple init»."
+        )
+    except (ConfigError, UserError, TrackingError) as exc:
+        _fail(str(exc))
+    except (OperationalError, ProgrammingError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
+        _fail(f"No se pudo usar la base de datos: {reason}.")
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrumpido.\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""``cumple commitments list|show|update``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from babel.dates import format_datetime
+from rich.table import Table
+from sqlmodel import Session
+
+from cli.render import OutputFormat, commitments_table, console, long_date, print_csv, print_json
+from cli.runtime import (
+    ActorOption,
+    DatabaseUrlOption,
+    DataDirOption,
+    UserError,
+    actor_name,
+    open_runtime,
+    option_date,
+)
+from models.commitments import STATUS_LABELS
+from models.money import AmountError, format_clp, parse_clp
+from tracking.queries import CommitmentView, EventView, Filters, get_commitment, list_commitments
+from tracking.updates import Change, apply_change
+
+app = typer.Typer(help="Consultar y actualizar compromisos.", no_args_is_help=True)
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Salida: table, csv o json.")]
+OnOption = Annotated[
+    str | None,
+    typer.Option("--on", help="Fecha AAAA-MM-DD (por defecto, hoy).", show_default=False),
+]
+
+FIELD_LABELS = {
+    "created": "Registro",
+    "status": "Estado",
+    "executed_amount": "Monto ejecutado",
+    "plazo": "Plazo",
+    "note": "Nota",
+}
+
+
+@app.command("list")
+def list_command(
+    region: Annotated[
+        str | None, typer.Option("--region", help="Nombre, número o numeral.")
+    ] = None,
+    territory: Annotated[str | None, typer.Option("--territory", help="Territorio.")] = None,
+    institution: Annotated[
+        str | None, typer.Option("--institution", help="Institución (sigla, nombre o RUT).")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="pendiente, por_vencer, vencido, cumplido o cancelado."),
+    ] = None,
+    on: OnOption = None,
+    output: FormatOption = OutputFormat.TABLE,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Lista compromisos con su estado en una fecha (hoy por defecto)."""
+    runtime = open_runtime(database_url, data_dir)
+    day = option_date(on, "--on") or runtime.today()
+    filters = Filters(region=region, territory=territory, institution=institution, status=status)
+    with Session(runtime.engine) as session:
+        views = list_commitments(session, filters, day)
+    records = [view.record() for view in views]
+    if output is OutputFormat.JSON:
+        print_json(records)
+    elif output is OutputFormat.CSV:
+        print_csv(records, list(CommitmentView.__dataclass_fields__))
+    else:
+        console().print(commitments_table(views))
+        typer.echo(f"{len(views)} compromisos al {long_date(day)}.")
+
+
+def _event_value(event: EventView, value: str | None) -> str:
+    if value is None:
+        return "—"
+    if event.field == "executed_amount":
+        return format_clp(int(value))
+    if event.field == "plazo":
+        return long_date(date.fromisoformat(value))
+    if event.field == "created":
+        return f"plazo {long_date(date.fromisoformat(value))}"
+    if event.field == "status":
+        return STATUS_LABELS.get(value, value)
+    return value
+
+
+@app.command("show")
+def show_command(
+    commitment_id: Annotated[int, typer.Argument(help="Número del compromiso.")],
+    on: OnOption = None,
+    output: FormatOption = OutputFormat.TABLE,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Muestra un compromiso con su historial completo."""
+    runtime = open_runtime(database_url, data_dir)
+    day = option_date(on, "--on") or runtime.today()
+    with Session(runtime.engine) as session:
+        view, history = get_commitment(session, commitment_id, day)
+    if output is OutputFormat.JSON:
+        record = view.record()
+        record["historial"] = [event.record() for event in history]
+        print_json([record])
+        return
+    if output is OutputFormat.CSV:
+        print_csv([event.record() for event in history], list(history[0].record()))
+        return
+    out = console()
+    out.print(f"[bold]Compromiso N° {view.id}[/bold] — {STATUS_LABELS[view.estado]}")
+    acta = f"{view.acta_instancia}"
+    if view.acta_numero:
+        acta += f" N° {view.acta_numero}"
+    acta += f" ({view.acta_tipo}) del {long_date(view.acta_fecha)}"
+    rows = [
+        ("Región", view.region),
+        ("Territorio", view.territorio),
+        ("Acta", acta),
+        (
+            "Institución",
+            view.institucion + (f" (RUT {view.institucion_rut})" if view.institucion_rut else ""),
+        ),
+        ("Responsable", f"{view.responsable or ''} <{view.responsable_email}>".strip()),
+        ("Compromiso", view.compromiso),
+        ("Monto comprometido", format_clp(view.monto)),
+        ("Monto ejecutado", format_clp(view.monto_ejecutado)),
+        ("Fuente", view.fuente or "—"),
+        ("Plazo acordado", long_date(view.plazo)),
+    ]
+    if view.plazo_original != view.plazo or "hábil" in view.plazo_texto:
+        rows.append(("Plazo en el acta", f"{view.plazo_texto} ({long_date(view.plazo_original)})"))
+    if view.vencimiento != view.plazo:
+        rows.append(
+            ("Vencimiento efectivo", f"{long_date(view.vencimiento)} (día hábil siguiente)")
+        )
+    if view.cumplido_el:
+        rows.append(("Cumplido el", long_date(view.cumplido_el)))
+    if view.cancelado_el:
+        rows.append(("Cancelado el", long_date(view.cancelado_el)))
+    details = Table(show_header=False, box=None, padding=(0, 1))
+    details.add_column(style="bold")
+    details.add_column()
+    for label, value in rows:
+        details.add_row(label, value)
+    out.print(details)
+    table = Table(title="Historial", header_style="bold")
+    for column in (
+        "Registrado",
+        "Fecha del hecho",
+        "Autor",
+        "Cambio",
+        "Anterior",
+        "Nuevo",
+        "Motivo",
+    ):
+        table.add_column(column)
+    zone = runtime.settings.zone
+    for event in history:
+        table.add_row(
+            format_datetime(event.recorded_at, "dd-MM-yyyy HH:mm", tzinfo=zone, locale="es_CL"),
+            long_date(event.effective_on),
+            event.actor,
+            FIELD_LABELS.get(event.field, event.field),
+            _event_value(event, event.old_value),
+            _event_value(event, event.new_value),
+            event.reason or "",
+        )
+    out.print(table)
+
+
+@app.command("update")
+def update_command(
+    commitment_id: Annotated[int, typer.Argument(help="Número del compromiso.")],
+    status: Annotated[
+        str | None, typer.Option("--status", help="pendiente, cumplido o cancelado.")
+    ] = None,
+    executed_amount: Annotated[
+        str | None,
+        typer.Option(
+            "--executed-amount", help="Monto ejecutado en pesos (15000000 o $15.000.000)."
+        ),
+    ] = None,
+    due_date: Annotated[
+        str | None, typer.Option("--due-date", help="Nuevo plazo acordado (requiere --reason).")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Motivo del cambio.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Nota para el historial.")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="Fecha en que ocurrió el hecho, si no fue hoy (AAAA-MM-DD)."),
+    ] = None,
+    by: ActorOption = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Registra un cambio; queda en el historial con quién, cuándo y qué."""
+    runtime = open_runtime(database_url, data_dir)
+    amount = None
+    if executed_amount is not None:
+        try:
+            amount = parse_clp(executed_amount)
+        except AmountError as exc:
+            raise UserError(f"--executed-amount: {exc}.") from None
+        if amount is None:
+            raise UserError("--executed-amount: indique un monto en pesos.")
+    change = Change(
+        status=status,
+        executed_amount=amount,
+        due_date=option_date(due_date, "--due-date"),
+        reason=reason,
+        note=note,
+        on=option_date(on, "--on"),
+    )
+    today = runtime.today()
+    with Session(runtime.engine) as session:
+        plan = apply_change(session, commitment_id, change, actor_name(by), today)
+        session.commit()
+    changed = ", ".join(
+        FIELD_LABELS.get(entry.field, entry.field).lower() for entry in plan.entries
+    )
+    typer.echo(
+        f"Compromiso N° {commitment_id} actualizado ({changed}), "
+        f"con fecha {long_date(plan.effective_on)}."
+    )

@@ -1,0 +1,79 @@
+"""Printing records as a Rich table, CSV or JSON (a JSON array of objects)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from models.commitments import STATUS_LABELS
+from models.dates import format_long
+from models.money import format_clp
+from tracking.queries import CommitmentView
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def console() -> Console:
+    """A console for tables; piped output gets a wide, fixed width so that
+    tables stay readable in logs and e-mails."""
+    probe = Console()
+    width = None if probe.is_terminal else 160
+    return Console(highlight=False, soft_wrap=False, width=width)
+
+
+def print_json(records: Sequence[dict[str, Any]]) -> None:
+    sys.stdout.write(json.dumps(list(records), ensure_ascii=False, indent=2) + "\n")
+
+
+def print_csv(records: Sequence[dict[str, Any]], fields: Sequence[str]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(
+            {
+                key: json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
+                for key, value in record.items()
+            }
+        )
+
+
+def commitments_table(views: Sequence[CommitmentView], title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    table.add_column("N°", justify="right")
+    table.add_column("Territorio")
+    table.add_column("Institución")
+    table.add_column("Compromiso", max_width=48)
+    table.add_column("Monto", justify="right")
+    table.add_column("Ejecutado", justify="right")
+    table.add_column("Vence")
+    table.add_column("Estado")
+    for view in views:
+        due = view.vencimiento.strftime("%d-%m-%Y")
+        if view.vencimiento != view.plazo:
+            due += f"\n(plazo {view.plazo:%d-%m-%Y})"
+        table.add_row(
+            str(view.id),
+            view.territorio,
+            view.institucion,
+            view.compromiso,
+            format_clp(view.monto, empty="—"),
+            format_clp(view.monto_ejecutado),
+            due,
+            STATUS_LABELS[view.estado],
+        )
+    return table
+
+
+def long_date(value: Any) -> str:
+    return format_long(value) if value is not None else "—"

@@ -1,0 +1,85 @@
+"""What every command needs: settings, an engine, today's date, the actor,
+and the translation of user errors into Spanish messages and exit codes."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import Engine
+
+from config import Settings, load_settings
+from models.dates import DateError, parse_date
+from models.db import make_engine
+from models.schema import ensure_ready
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed without a traceback, exit 1."""
+
+
+DatabaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="URL SQLAlchemy de la base de datos (o CUMPLE_DATABASE_URL).",
+        show_default=False,
+    ),
+]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Carpeta de informes, correo y registros (o CUMPLE_DATA_DIR).",
+        show_default=False,
+    ),
+]
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--by", help="Quién registra el cambio (por defecto, el usuario del sistema)."),
+]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+
+    def today(self) -> date:
+        """Today in CUMPLE_TIMEZONE (the business date of "now")."""
+        return datetime.now(self.settings.zone).date()
+
+
+def open_runtime(
+    database_url: str | None, data_dir: Path | None, *, require_schema: bool = True
+) -> Runtime:
+    """Settings with the command-line options on top, and an engine. Unless
+    ``require_schema`` is false, the schema must be at the latest migration."""
+    settings = load_settings(database_url=database_url, data_dir=data_dir)
+    engine = make_engine(settings.database_url)
+    if require_schema:
+        ensure_ready(engine)
+    return Runtime(settings, engine)
+
+
+def actor_name(given: str | None) -> str:
+    if given and given.strip():
+        return " ".join(given.split())[:200]
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def option_date(value: str | None, option: str) -> date | None:
+    """Parse a date option or raise :class:`UserError` naming the option."""
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise UserError(f"{option}: {exc}.") from None

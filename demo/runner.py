@@ -1,0 +1,134 @@
+"""Load the demo data: import the demo actas, then record the follow-up
+facts a gerente would have typed in (payments, fulfilments, a new due date).
+Running it again changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from importer import ImportReport, import_file
+from models.commitments import Commitment, CommitmentEvent
+from models.parties import Institution
+from models.schema import InitResult, init_database
+from models.text import fold, text_key
+from tracking.updates import Change, apply_change
+
+ACTOR = "demo"
+
+
+@dataclass(frozen=True)
+class DemoFact:
+    institution: str
+    text: str
+    change: Change
+
+
+FACTS = (
+    DemoFact(
+        "FOSIS",
+        "Transferir los recursos del convenio con la Comunidad Atacameña de Lasana para el "
+        "fondo de emprendimiento turístico",
+        Change(
+            status="cumplido",
+            executed_amount=15_000_000,
+            note="Transferencia recibida el 3 de mayo y asignada a la región el 3 de julio.",
+            on=date(2026, 10, 5),
+        ),
+    ),
+    DemoFact(
+        "CORFO",
+        "Cofinanciar un tercio del fondo territorial de turismo rural",
+        Change(status="cumplido", executed_amount=10_000_000, on=date(2026, 6, 25)),
+    ),
+    DemoFact(
+        "Municipalidad de Ovalle",
+        "Cofinanciar un tercio del fondo territorial de turismo rural",
+        Change(status="cumplido", executed_amount=10_000_000, on=date(2026, 7, 3)),
+    ),
+    DemoFact(
+        "SERCOTEC",
+        "Fondo de fortalecimiento gremial para las ferias de Pichilemu y Paredones",
+        Change(
+            due_date=date(2026, 12, 15),
+            reason="Retraso en la resolución que transfiere la glosa Chile Emprende.",
+            on=date(2026, 9, 10),
+        ),
+    ),
+    DemoFact(
+        "INDAP",
+        "Asistencia técnica a 40 crianceros caprinos de Alto del Carmen",
+        Change(executed_amount=9_000_000, note="Primera cuota transferida.", on=date(2026, 10, 1)),
+    ),
+    DemoFact(
+        "FOSIS",
+        "Transferir el fondo de apoyo a emprendimientos de Vallenar y Freirina",
+        Change(
+            status="cumplido",
+            executed_amount=12_000_000,
+            note="Licitado y adjudicado.",
+            on=date(2026, 9, 14),
+        ),
+    ),
+    DemoFact(
+        "Club Deportivo Lolol",
+        "Clínica deportiva para jóvenes del secano durante las vacaciones de invierno",
+        Change(status="cumplido", on=date(2026, 7, 24)),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    init: InitResult
+    imported: ImportReport
+    facts_recorded: int
+
+
+def _find(session: Session, fact: DemoFact) -> Commitment | None:
+    return session.scalars(
+        select(Commitment)
+        .join(Institution, Institution.id == Commitment.institution_id)
+        .where(Institution.name_key == fold(fact.institution))
+        .where(Commitment.text_key == text_key(fact.text))
+        .order_by(Commitment.id)
+    ).first()
+
+
+def record_facts(engine: Engine, today: date) -> int:
+    """Record each demo fact once: a commitment that already has more than
+    its "created" entry in the history is left alone."""
+    recorded = 0
+    with Session(engine) as session:
+        for fact in FACTS:
+            if fact.change.on is not None and fact.change.on > today:
+                continue
+            commitment = _find(session, fact)
+            if commitment is None or commitment.id is None:
+                continue
+            entries = session.scalars(
+                select(func.count())
+                .select_from(CommitmentEvent)
+                .where(CommitmentEvent.commitment_id == commitment.id)
+                .where(CommitmentEvent.field != "created")
+            ).one()
+            if entries:
+                continue
+            apply_change(session, commitment.id, fact.change, ACTOR, today)
+            recorded += 1
+        session.commit()
+    return recorded
+
+
+def load_demo(engine: Engine, today: date) -> DemoResult:
+    """Create the schema, import the demo actas, record the demo facts."""
+    init = init_database(engine)
+    source = resources.files("demo").joinpath("actas_demo.csv")
+    with resources.as_file(source) as path:
+        imported = import_file(engine, path, actor=ACTOR)
+    return DemoResult(init, imported, record_facts(engine, today))

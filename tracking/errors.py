@@ -1,0 +1,13 @@
+"""Errors a user can fix; their messages are Spanish and say what to do."""
+
+
+class TrackingError(Exception):
+    """A request that cannot be carried out as given."""
+
+
+class NotFound(TrackingError):
+    """The named commitment, región, territorio or institution does not exist."""
+
+
+class InvalidChange(TrackingError):
+    """A change that the rules do not allow."""

@@ -1,0 +1,229 @@
+"""Reading commitments: filtered lists with the status on a date, and one
+commitment with its whole history. The status filter runs in SQL, with each
+región's own "due soon" horizon (its holidays differ)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import Session
+
+from models.calendar import calendar_for
+from models.commitments import (
+    DUE_SOON_BUSINESS_DAYS,
+    Acta,
+    Commitment,
+    CommitmentEvent,
+    Status,
+    StoredStatus,
+)
+from models.geography import Region
+from models.parties import Contact, Institution, Territory
+from tracking.errors import InvalidChange, NotFound
+from tracking.lookup import find_institution, find_region, find_territories
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    """A commitment as users and scripts see it (the contract's fields)."""
+
+    id: int
+    region: str
+    region_code: str
+    territorio: str
+    acta_id: int
+    acta_fecha: date
+    acta_instancia: str
+    acta_numero: str
+    acta_tipo: str
+    institucion: str
+    institucion_rut: str | None
+    responsable: str | None
+    responsable_email: str
+    compromiso: str
+    monto: int | None
+    monto_ejecutado: int
+    fuente: str | None
+    plazo: date
+    plazo_original: date
+    plazo_texto: str
+    vencimiento: date
+    estado: Status
+    cumplido_el: date | None
+    cancelado_el: date | None
+
+    def record(self) -> dict[str, Any]:
+        """JSON-ready: dates as ``YYYY-MM-DD``, amounts as integers."""
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            out[name] = value.isoformat() if isinstance(value, date) else value
+        out["estado"] = str(self.estado)
+        return out
+
+
+@dataclass(frozen=True)
+class EventView:
+    recorded_at: Any
+    effective_on: date
+    actor: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str | None
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "registrado": self.recorded_at.isoformat(),
+            "fecha_efectiva": self.effective_on.isoformat(),
+            "autor": self.actor,
+            "campo": self.field,
+            "anterior": self.old_value,
+            "nuevo": self.new_value,
+            "motivo": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str | None = None
+    territory: str | None = None
+    institution: str | None = None
+    status: str | None = None
+
+
+def _base_query() -> Select[Any]:
+    return (
+        select(Commitment, Acta, Region, Territory, Institution, Contact)
+        .join(Acta, Acta.id == Commitment.acta_id)
+        .join(Region, Region.id == Commitment.region_id)
+        .join(Territory, Territory.id == Commitment.territory_id)
+        .join(Institution, Institution.id == Commitment.institution_id)
+        .join(Contact, Contact.id == Commitment.responsable_id)
+    )
+
+
+def _view(
+    commitment: Commitment,
+    acta: Acta,
+    region: Region,
+    territory: Territory,
+    institution: Institution,
+    responsable: Contact,
+    day: date,
+) -> CommitmentView:
+    assert commitment.id is not None and acta.id is not None
+    return CommitmentView(
+        id=commitment.id,
+        region=region.name,
+        region_code=region.code,
+        territorio=territory.name,
+        acta_id=acta.id,
+        acta_fecha=acta.held_on,
+        acta_instancia=acta.instance,
+        acta_numero=acta.number,
+        acta_tipo=acta.kind,
+        institucion=institution.name,
+        institucion_rut=institution.rut,
+        responsable=responsable.name,
+        responsable_email=responsable.email,
+        compromiso=commitment.text,
+        monto=commitment.amount,
+        monto_ejecutado=commitment.executed_amount,
+        fuente=commitment.source,
+        plazo=commitment.plazo,
+        plazo_original=commitment.original_plazo,
+        plazo_texto=commitment.plazo_text,
+        vencimiento=commitment.due_date,
+        estado=commitment.status_on(day, calendar_for(region.iso_code)),
+        cumplido_el=commitment.fulfilled_on,
+        cancelado_el=commitment.cancelled_on,
+    )
+
+
+def _status_condition(session: Session, status: Status, day: date) -> ColumnElement[bool]:
+    """SQL for "status on ``day`` is ``status``", mirroring :func:`status_on`."""
+    fulfilled = and_(Commitment.status == StoredStatus.CUMPLIDO, Commitment.fulfilled_on <= day)
+    cancelled = and_(Commitment.status == StoredStatus.CANCELADO, Commitment.cancelled_on <= day)
+    if status is Status.CUMPLIDO:
+        return fulfilled
+    if status is Status.CANCELADO:
+        return cancelled
+    is_open = and_(~fulfilled, ~cancelled)
+    if status is Status.VENCIDO:
+        return and_(is_open, Commitment.due_date < day)
+    horizons = [
+        and_(
+            Commitment.region_id == region_id,
+            Commitment.due_date <= calendar_for(iso_code).add(day, DUE_SOON_BUSINESS_DAYS),
+        )
+        for region_id, iso_code in session.execute(select(Region.id, Region.iso_code))
+    ]
+    due_soon = or_(false(), *horizons)
+    if status is Status.POR_VENCER:
+        return and_(is_open, Commitment.due_date >= day, due_soon)
+    return and_(is_open, Commitment.due_date >= day, ~due_soon)
+
+
+def parse_status(text: str) -> Status:
+    try:
+        return Status(text.strip().lower().replace(" ", "_"))
+    except ValueError:
+        words = ", ".join(status.value for status in Status)
+        raise InvalidChange(f"El estado «{text}» no existe; use uno de: {words}.") from None
+
+
+def list_commitments(session: Session, filters: Filters, day: date) -> list[CommitmentView]:
+    """Commitments matching ``filters``, each with its status on ``day``,
+    ordered by effective due date."""
+    query = _base_query()
+    region = None
+    if filters.region:
+        region = find_region(session, filters.region)
+        query = query.where(Commitment.region_id == region.id)
+    if filters.territory:
+        territories = find_territories(session, filters.territory, region)
+        query = query.where(
+            Commitment.territory_id.in_([t.id for t in territories])  # type: ignore[attr-defined]
+        )
+    if filters.institution:
+        institution = find_institution(session, filters.institution)
+        query = query.where(Commitment.institution_id == institution.id)
+    if filters.status:
+        query = query.where(_status_condition(session, parse_status(filters.status), day))
+    query = query.order_by(Commitment.due_date, Commitment.id)
+    return [_view(*row, day) for row in session.execute(query).tuples()]
+
+
+def get_commitment(
+    session: Session, commitment_id: int, day: date
+) -> tuple[CommitmentView, list[EventView]]:
+    """One commitment and its history, oldest first."""
+    row = session.execute(_base_query().where(Commitment.id == commitment_id)).tuples().first()
+    if row is None:
+        raise NotFound(f"No existe el compromiso N° {commitment_id}.")
+    events = session.scalars(
+        select(CommitmentEvent)
+        .where(CommitmentEvent.commitment_id == commitment_id)
+        .order_by(CommitmentEvent.recorded_at, CommitmentEvent.id)
+    )
+    history = [
+        EventView(
+            recorded_at=event.recorded_at,
+            effective_on=event.effective_on,
+            actor=event.actor,
+            field=event.field,
+            old_value=event.old_value,
+            new_value=event.new_value,
+            reason=event.reason,
+        )
+        for event in events
+    ]
+    return _view(*row, day), history
+
+
+__all__ = ["CommitmentView", "EventView", "Filters", "get_commitment", "list_commitments"]
