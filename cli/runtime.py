@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +13,10 @@ import typer
 from sqlalchemy.engine import Engine
 
 from config import Settings, load_settings
+from models.calendar import local_date
 from models.dates import DateError, parse_date
-from models.db import make_engine
-from models.schema import ensure_ready
+from models.db import make_engine, sqlite_file
+from models.schema import SchemaNotReady, ensure_ready
 
 
 class UserError(Exception):
@@ -51,7 +52,7 @@ class Runtime:
 
     def today(self) -> date:
         """Today in CUMPLE_TIMEZONE (the business date of "now")."""
-        return datetime.now(self.settings.zone).date()
+        return local_date(datetime.now(UTC), self.settings.zone)
 
 
 def open_runtime(
@@ -60,6 +61,10 @@ def open_runtime(
     """Settings with the command-line options on top, and an engine. Unless
     ``require_schema`` is false, the schema must be at the latest migration."""
     settings = load_settings(database_url=database_url, data_dir=data_dir)
+    database_file = sqlite_file(settings.database_url)
+    if require_schema and database_file is not None and not database_file.exists():
+        # Do not leave an empty database behind a read or an update.
+        raise SchemaNotReady("missing")
     engine = make_engine(settings.database_url)
     if require_schema:
         ensure_ready(engine)

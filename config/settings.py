@@ -95,6 +95,11 @@ class Settings(BaseSettings):
             raise ValueError("debe comenzar con http:// o https://")
         return value.rstrip("/")
 
+    def __repr_args__(self) -> Any:
+        # A database URL may carry a password: show it masked.
+        for name, value in super().__repr_args__():
+            yield name, (self.safe_database_url() if name == "database_url" else value)
+
     @property
     def zone(self) -> ZoneInfo:
         """The local time zone of every schedule and of "today"."""

@@ -40,10 +40,8 @@ class ImportReport:
 
 def load_region_index(session: Session) -> RegionIndex:
     """Every alias of every región, from the database."""
-    by_alias = dict(
-        session.execute(select(RegionAlias.alias, RegionAlias.region_id)).tuples().all()
-    )
-    iso_code = dict(session.execute(select(Region.id, Region.iso_code)).tuples().all())
+    by_alias = dict(session.execute(select(RegionAlias.alias, RegionAlias.region_id)).all())
+    iso_code = dict(session.execute(select(Region.id, Region.iso_code)).all())
     return RegionIndex(by_alias=by_alias, iso_code=iso_code)
 
 

@@ -312,7 +312,7 @@ def _commitments(
     actor: str,
     now: Any,
 ) -> None:
-    iso = dict(session.execute(select(Region.id, Region.iso_code)).tuples().all())
+    iso = dict(session.execute(select(Region.id, Region.iso_code)).all())
     acta_ids = sorted(set(actas.values()))
     stored: dict[tuple[int, int, str], tuple[int, int | None, Any, int]] = {}
     for chunk in _chunks(acta_ids):

@@ -10,7 +10,8 @@ Arica y Parinacota's 7 June and Ñuble's 20 August count where they apply).
 from __future__ import annotations
 
 import functools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -79,3 +80,11 @@ class BusinessCalendar:
 def calendar_for(subdivision: str | None) -> BusinessCalendar:
     """The shared calendar of a región's subdivision code."""
     return BusinessCalendar(subdivision)
+
+
+def local_date(instant: datetime, zone: ZoneInfo) -> date:
+    """The calendar date of an aware ``instant`` in ``zone`` (the business
+    date "today" means, whatever the server's own time zone)."""
+    if instant.tzinfo is None:
+        raise ValueError("local_date needs an aware datetime")
+    return instant.astimezone(zone).date()

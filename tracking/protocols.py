@@ -109,7 +109,7 @@ def list_protocols(session: Session) -> list[ProtocolView]:
     views: list[ProtocolView] = []
     rows = session.execute(
         select(Protocol, Region).join(Region, Region.id == Protocol.region_id).order_by(Region.id)
-    ).tuples()
+    ).all()
     for protocol, region in rows:
         emails = list(
             session.scalars(

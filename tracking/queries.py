@@ -196,14 +196,14 @@ def list_commitments(session: Session, filters: Filters, day: date) -> list[Comm
     if filters.status:
         query = query.where(_status_condition(session, parse_status(filters.status), day))
     query = query.order_by(Commitment.due_date, Commitment.id)
-    return [_view(*row, day) for row in session.execute(query).tuples()]
+    return [_view(*row, day) for row in session.execute(query)]
 
 
 def get_commitment(
     session: Session, commitment_id: int, day: date
 ) -> tuple[CommitmentView, list[EventView]]:
     """One commitment and its history, oldest first."""
-    row = session.execute(_base_query().where(Commitment.id == commitment_id)).tuples().first()
+    row = session.execute(_base_query().where(Commitment.id == commitment_id)).first()
     if row is None:
         raise NotFound(f"No existe el compromiso N° {commitment_id}.")
     events = session.scalars(

@@ -1,0 +1,120 @@
+"""Per-test databases on real backends, in the spirit of flask's tutorial:
+each test gets its own migrated SQLite file (copied from one migrated
+template) and, when the server answers, its own PostgreSQL database (created
+from a migrated template database)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import Engine, make_url
+
+from models.db import make_engine
+from models.schema import init_database
+
+POSTGRES_URL = os.environ.get(
+    "CUMPLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+_pg_state: dict[str, object] = {"ran": 0, "reason": None}
+
+
+def _admin_dsn() -> str:
+    url = make_url(POSTGRES_URL)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _postgres_reason() -> str | None:
+    """``None`` when PostgreSQL answers, else why it does not."""
+    try:
+        with psycopg.connect(_admin_dsn(), connect_timeout=3):
+            return None
+    except psycopg.Error as exc:
+        return str(exc).strip().splitlines()[0]
+
+
+def _pg_execute(sql: str) -> None:
+    with psycopg.connect(_admin_dsn(), autocommit=True) as connection:
+        connection.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "cumple.db"
+    engine = make_engine(f"sqlite:///{path}")
+    init_database(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    reason = _postgres_reason()
+    if reason is not None:
+        _pg_state["reason"] = reason
+        pytest.skip(f"PostgreSQL no responde en {POSTGRES_URL}: {reason}")
+    name = f"cumple_tpl_{uuid.uuid4().hex[:10]}"
+    _pg_execute(f"CREATE DATABASE {name}")
+    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(False))
+    init_database(engine)
+    engine.dispose()
+    yield name
+    _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A migrated SQLite file of this test's own."""
+    path = tmp_path / "cumple.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated PostgreSQL database of this test's own."""
+    template = request.getfixturevalue("postgres_template")
+    name = f"cumple_t_{uuid.uuid4().hex[:12]}"
+    _pg_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    _pg_state["ran"] = int(_pg_state["ran"]) + 1  # type: ignore[call-overload]
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test using it runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _pg_state["reason"] is not None:
+        terminalreporter.write_line(
+            f"PostgreSQL: OMITIDO, no responde en {POSTGRES_URL} ({_pg_state['reason']})",
+            yellow=True,
+        )
+    else:
+        terminalreporter.write_line(
+            f"PostgreSQL: {_pg_state['ran']} pruebas ejecutadas contra {POSTGRES_URL}", green=True
+        )

@@ -1,0 +1,79 @@
+"""Building import files for tests: CSV text and real XLSX workbooks."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+
+HEADER = [
+    "region",
+    "territorio",
+    "acta_fecha",
+    "acta_instancia",
+    "acta_numero",
+    "institucion",
+    "institucion_rut",
+    "responsable",
+    "responsable_email",
+    "institucion_director_email",
+    "territorio_gerente_email",
+    "compromiso",
+    "monto",
+    "fuente",
+    "plazo",
+]
+
+
+def row(**values: object) -> dict[str, object]:
+    """A valid row (FOSIS in Loa Emprende), with ``values`` overriding."""
+    base: dict[str, object] = {
+        "region": "Antofagasta",
+        "territorio": "Loa Emprende",
+        "acta_fecha": "2026-06-15",
+        "acta_instancia": "Consejo Público-Privado",
+        "acta_numero": "12",
+        "institucion": "FOSIS",
+        "institucion_rut": "60.109.000-7",
+        "responsable": "Marcela Jara",
+        "responsable_email": "marcela.jara@fosis.cl.example",
+        "institucion_director_email": "director@fosis.cl.example",
+        "territorio_gerente_email": "gerente.loa@cumple.example",
+        "compromiso": "Transferir $15.000.000 al convenio de Lasana",
+        "monto": "$15.000.000",
+        "fuente": "Presupuesto regular",
+        "plazo": "2026-09-21",
+    }
+    base.update(values)
+    return base
+
+
+def write_csv(
+    path: Path,
+    rows: Sequence[dict[str, object]],
+    *,
+    header: Sequence[str] = HEADER,
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+) -> Path:
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        for values in rows:
+            writer.writerow(["" if values.get(k) is None else values.get(k) for k in header])
+    return path
+
+
+def write_xlsx(
+    path: Path, rows: Sequence[dict[str, object]], *, header: Sequence[str] = HEADER
+) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(header))
+    for values in rows:
+        sheet.append([values.get(k) for k in header])
+    workbook.save(path)
+    return path
