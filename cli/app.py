@@ -52,16 +52,30 @@ def init_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption
     )
 
 
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
 def _import_summary(report: ImportReport) -> str:
-    verb = "se crearían" if report.dry_run else "se crearon"
+    verb = "se crearía" if report.dry_run else "se creó"
+    if report.dry_run or sum((report.actas, report.commitments, report.institutions)) != 1:
+        verb += "n"
+    prefix = "Simulación (--dry-run): nada se escribió. " if report.dry_run else ""
     lines = [
-        f"{'Simulación (--dry-run): nada se escribió. ' if report.dry_run else ''}"
-        f"Filas leídas: {report.rows}. {verb.capitalize()} {report.actas} actas, "
-        f"{report.commitments} compromisos, {report.institutions} instituciones y "
-        f"{report.contacts} contactos ({report.territories} territorios nuevos)."
+        f"{prefix}Filas leídas: {report.rows}. {verb.capitalize()} "
+        f"{_count(report.actas, 'acta', 'actas')}, "
+        f"{_count(report.commitments, 'compromiso', 'compromisos')}, "
+        f"{_count(report.institutions, 'institución', 'instituciones')} y "
+        f"{_count(report.contacts, 'contacto', 'contactos')} "
+        f"({_count(report.territories, 'territorio nuevo', 'territorios nuevos')})."
     ]
     if report.unchanged:
-        lines.append(f"{report.unchanged} compromisos ya estaban registrados y no se modificaron.")
+        already = _count(
+            report.unchanged,
+            "compromiso ya estaba registrado",
+            "compromisos ya estaban registrados",
+        )
+        lines.append(f"{already} y no se modificó nada.")
     if report.duplicate_rows:
         rows = ", ".join(str(row) for row in report.duplicate_rows[:20])
         lines.append(f"Filas repetidas dentro del archivo, importadas una sola vez: {rows}.")

@@ -16,7 +16,13 @@ from sqlmodel import Session
 from importer.errors import RowError
 from importer.rows import ActaKey, CommitmentRow
 from models.calendar import calendar_for
-from models.commitments import Acta, Commitment, CommitmentEvent, StoredStatus
+from models.commitments import (
+    Acta,
+    Commitment,
+    CommitmentDeadline,
+    CommitmentEvent,
+    StoredStatus,
+)
 from models.geography import Region
 from models.parties import Contact, ContactRole, Institution, Territory
 from models.text import fold, text_key
@@ -396,4 +402,16 @@ def _commitments(
             for offset, (values, new_id) in enumerate(zip(chunk, ids, strict=True))
         ]
         session.execute(insert(CommitmentEvent), events)
+        deadlines = [
+            {
+                "commitment_id": new_id,
+                "agreed_on": held_on[start + offset],
+                "plazo": values["plazo"],
+                "due_date": values["due_date"],
+                "reason": None,
+                "recorded_at": now,
+            }
+            for offset, (values, new_id) in enumerate(zip(chunk, ids, strict=True))
+        ]
+        session.execute(insert(CommitmentDeadline), deadlines)
     result.commitments = len(new_rows)

@@ -8,9 +8,11 @@ from models.commitments import (
     Acta,
     ActaKind,
     Commitment,
+    CommitmentDeadline,
     CommitmentEvent,
     Status,
     StoredStatus,
+    due_date_on,
     status_on,
 )
 from models.geography import Comuna, Region, RegionAlias
@@ -21,6 +23,7 @@ __all__ = [
     "Acta",
     "ActaKind",
     "Commitment",
+    "CommitmentDeadline",
     "CommitmentEvent",
     "Comuna",
     "Contact",
@@ -34,5 +37,6 @@ __all__ = [
     "Status",
     "StoredStatus",
     "Territory",
+    "due_date_on",
     "status_on",
 ]

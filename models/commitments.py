@@ -3,6 +3,7 @@ commitment, with the pure rules that give a commitment's status on a date."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -108,16 +109,56 @@ class Commitment(SQLModel, table=True):
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 
-    def status_on(self, day: date, calendar: BusinessCalendar) -> Status:
-        """The status on ``day`` by business dates (see :func:`status_on`)."""
+    def status_on(
+        self,
+        day: date,
+        calendar: BusinessCalendar,
+        deadlines: Sequence[Deadline] | None = None,
+    ) -> Status:
+        """The status on ``day`` by business dates (see :func:`status_on`).
+        With ``deadlines`` (the commitment's agreements), the due date is
+        the one in force on ``day``; without, the current one."""
+        due = self.due_date if deadlines is None else due_date_on(day, deadlines)
         return status_on(
             stored=self.status,
-            due_date=self.due_date,
+            due_date=due,
             fulfilled_on=self.fulfilled_on,
             cancelled_on=self.cancelled_on,
             day=day,
             calendar=calendar,
         )
+
+
+class CommitmentDeadline(SQLModel, table=True):
+    """One agreement on a commitment's due date: the acta's own (agreed on
+    the acta date) and every later one (agreed on the date it was agreed).
+    The one in force on a date is the latest agreed on or before it."""
+
+    __tablename__ = "commitment_deadline"
+    __table_args__ = (Index("ix_commitment_deadline_in_force", "commitment_id", "agreed_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="commitment.id")
+    agreed_on: date
+    plazo: date
+    due_date: date
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    recorded_at: datetime = timestamp_field()
+
+
+Deadline = tuple[date, int, date]
+"""``(agreed_on, order, due_date)`` of one agreement; ``order`` breaks ties
+between agreements of the same day (later recorded wins)."""
+
+
+def due_date_on(day: date, deadlines: Sequence[Deadline]) -> date:
+    """The effective due date in force on ``day``: the latest agreement made
+    on or before ``day``; before the first agreement, the first one."""
+    if not deadlines:
+        raise ValueError("a commitment has at least its acta's deadline")
+    ordered = sorted(deadlines)
+    in_force = [deadline for deadline in ordered if deadline[0] <= day]
+    return (in_force[-1] if in_force else ordered[0])[2]
 
 
 class CommitmentEvent(SQLModel, table=True):

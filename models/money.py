@@ -3,7 +3,7 @@ formatted as ``$15.000.000`` (Babel, es_CL)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_currency, parse_decimal
 
@@ -40,10 +40,12 @@ def parse_clp(value: object) -> int | None:
             raise AmountError(f"«{text}» no es un monto en pesos")
         try:
             number = parse_decimal(cleaned, locale=LOCALE, strict=True)
-        except NumberFormatError:
+        except (NumberFormatError, InvalidOperation):
             raise AmountError(
                 f"«{text}» no es un monto en pesos; escríbalo como 15000000 o $15.000.000"
             ) from None
+    if not number.is_finite():
+        raise AmountError("no es un monto en pesos")
     if number < 0:
         raise AmountError("el monto no puede ser negativo")
     if number != number.to_integral_value():

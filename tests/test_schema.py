@@ -61,3 +61,52 @@ def test_every_table_exists(engine: Engine) -> None:
         "protocol_recipient",
         "alembic_version",
     } <= names
+
+
+def test_deadline_migration_backfills_existing_commitments(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A database created before 0002 gets one agreement per commitment and
+    one per recorded change of plazo."""
+    from alembic import command
+
+    from models.db import make_engine
+    from models.schema import _alembic_config, seed_reference_data
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with Session(engine) as session:
+        seed_reference_data(session)
+        session.commit()
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO territory (id, region_id, name, name_key, created_at) "
+            "VALUES (1, 2, 'Loa', 'loa', '2026-01-01')",
+            "INSERT INTO institution (id, name, name_key, created_at) "
+            "VALUES (1, 'FOSIS', 'fosis', '2026-01-01')",
+            "INSERT INTO contact (id, role, email, region_id, institution_id, scope, created_at) "
+            "VALUES (1, 'responsable', 'a@b.cl', 2, 1, 'i:1', '2026-01-01')",
+            "INSERT INTO acta (id, region_id, territory_id, kind, instance, instance_key, number, "
+            "held_on, created_at) VALUES (1, 2, 1, 'acta', 'Mesa', 'mesa', '', '2026-06-15', "
+            "'2026-01-01')",
+            "INSERT INTO commitment (id, acta_id, region_id, territory_id, institution_id, "
+            "responsable_id, text, text_key, executed_amount, plazo_text, original_plazo, plazo, "
+            "due_date, status, created_at, updated_at) VALUES (1, 1, 2, 1, 1, 1, 'x', 'k', 0, "
+            "'2026-09-18', '2026-09-18', '2026-12-08', '2026-12-09', 'pendiente', "
+            "'2026-01-01', '2026-01-01')",
+            "INSERT INTO commitment_event (commitment_id, recorded_at, effective_on, actor, field, "
+            "old_value, new_value, reason) VALUES (1, '2026-01-01', '2026-09-10', 'a', 'plazo', "
+            "'2026-09-18', '2026-12-08', 'Retraso')",
+        ):
+            connection.execute(text(statement))
+    init_database(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT agreed_on, plazo, due_date, reason FROM commitment_deadline ORDER BY id")
+        ).all()
+    assert [tuple(map(str, r)) for r in rows] == [
+        ("2026-06-15", "2026-09-18", "2026-09-21", "None"),
+        ("2026-09-10", "2026-12-08", "2026-12-09", "Retraso"),
+    ]
+    engine.dispose()

@@ -4,11 +4,13 @@ región's own "due soon" horizon (its holidays differ)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
@@ -17,7 +19,9 @@ from models.commitments import (
     DUE_SOON_BUSINESS_DAYS,
     Acta,
     Commitment,
+    CommitmentDeadline,
     CommitmentEvent,
+    Deadline,
     Status,
     StoredStatus,
 )
@@ -115,6 +119,7 @@ def _view(
     institution: Institution,
     responsable: Contact,
     day: date,
+    deadlines: Sequence[Deadline] | None = None,
 ) -> CommitmentView:
     assert commitment.id is not None and acta.id is not None
     return CommitmentView(
@@ -139,14 +144,58 @@ def _view(
         plazo_original=commitment.original_plazo,
         plazo_texto=commitment.plazo_text,
         vencimiento=commitment.due_date,
-        estado=commitment.status_on(day, calendar_for(region.iso_code)),
+        estado=commitment.status_on(day, calendar_for(region.iso_code), deadlines),
         cumplido_el=commitment.fulfilled_on,
         cancelado_el=commitment.cancelled_on,
     )
 
 
-def _status_condition(session: Session, status: Status, day: date) -> ColumnElement[bool]:
-    """SQL for "status on ``day`` is ``status``", mirroring :func:`status_on`."""
+def _in_force_due_date(day: date) -> ColumnElement[date]:
+    """SQL for the effective due date in force on ``day`` (mirrors
+    :func:`models.commitments.due_date_on`)."""
+    agreements = select(CommitmentDeadline.due_date).where(
+        CommitmentDeadline.commitment_id == Commitment.id
+    )
+    in_force = (
+        agreements.where(CommitmentDeadline.agreed_on <= day)
+        .order_by(CommitmentDeadline.agreed_on.desc(), CommitmentDeadline.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+        .scalar_subquery()
+    )
+    first = (
+        agreements.order_by(CommitmentDeadline.agreed_on, CommitmentDeadline.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(in_force, first)
+
+
+def _deadlines(session: Session, ids: list[int]) -> dict[int, list[Deadline]]:
+    found: dict[int, list[Deadline]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        query = select(
+            CommitmentDeadline.commitment_id,
+            CommitmentDeadline.agreed_on,
+            CommitmentDeadline.id,
+            CommitmentDeadline.due_date,
+        ).where(CommitmentDeadline.commitment_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
+        for commitment_id, agreed_on, order, due in session.execute(query):
+            found[commitment_id].append((agreed_on, order, due))
+    return found
+
+
+def _is_historical(session: Session, day: date) -> bool:
+    """Whether some due date was agreed after ``day``: only then does the
+    status on ``day`` need the history of agreements."""
+    latest = session.scalar(select(func.max(CommitmentDeadline.agreed_on)))
+    return latest is not None and day < latest
+
+
+def _status_condition(
+    session: Session, status: Status, day: date, due: ColumnElement[date]
+) -> ColumnElement[bool]:
+    """SQL for "status on ``day`` is ``status``", mirroring :func:`status_on`;
+    ``due`` is the effective due date to judge by."""
     fulfilled = and_(Commitment.status == StoredStatus.CUMPLIDO, Commitment.fulfilled_on <= day)
     cancelled = and_(Commitment.status == StoredStatus.CANCELADO, Commitment.cancelled_on <= day)
     if status is Status.CUMPLIDO:
@@ -155,18 +204,18 @@ def _status_condition(session: Session, status: Status, day: date) -> ColumnElem
         return cancelled
     is_open = and_(~fulfilled, ~cancelled)
     if status is Status.VENCIDO:
-        return and_(is_open, Commitment.due_date < day)
+        return and_(is_open, due < day)
     horizons = [
         and_(
             Commitment.region_id == region_id,
-            Commitment.due_date <= calendar_for(iso_code).add(day, DUE_SOON_BUSINESS_DAYS),
+            due <= calendar_for(iso_code).add(day, DUE_SOON_BUSINESS_DAYS),
         )
         for region_id, iso_code in session.execute(select(Region.id, Region.iso_code))
     ]
     due_soon = or_(false(), *horizons)
     if status is Status.POR_VENCER:
-        return and_(is_open, Commitment.due_date >= day, due_soon)
-    return and_(is_open, Commitment.due_date >= day, ~due_soon)
+        return and_(is_open, due >= day, due_soon)
+    return and_(is_open, due >= day, ~due_soon)
 
 
 def parse_status(text: str) -> Status:
@@ -193,10 +242,15 @@ def list_commitments(session: Session, filters: Filters, day: date) -> list[Comm
     if filters.institution:
         institution = find_institution(session, filters.institution)
         query = query.where(Commitment.institution_id == institution.id)
+    historical = _is_historical(session, day)
+    due = _in_force_due_date(day) if historical else Commitment.due_date
     if filters.status:
-        query = query.where(_status_condition(session, parse_status(filters.status), day))
-    query = query.order_by(Commitment.due_date, Commitment.id)
-    return [_view(*row, day) for row in session.execute(query)]
+        query = query.where(_status_condition(session, parse_status(filters.status), day, due))
+    rows = session.execute(query.order_by(Commitment.due_date, Commitment.id)).all()
+    if not historical:
+        return [_view(*row, day) for row in rows]
+    deadlines = _deadlines(session, [row[0].id for row in rows])
+    return [_view(*row, day, deadlines[row[0].id]) for row in rows]
 
 
 def get_commitment(
@@ -223,7 +277,8 @@ def get_commitment(
         )
         for event in events
     ]
-    return _view(*row, day), history
+    deadlines = _deadlines(session, [commitment_id])[commitment_id]
+    return _view(*row, day, deadlines), history
 
 
 __all__ = ["CommitmentView", "EventView", "Filters", "get_commitment", "list_commitments"]

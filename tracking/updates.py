@@ -7,11 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.calendar import BusinessCalendar, calendar_for
-from models.commitments import Acta, Commitment, CommitmentEvent, StoredStatus
+from models.commitments import (
+    Acta,
+    Commitment,
+    CommitmentDeadline,
+    CommitmentEvent,
+    StoredStatus,
+)
 from models.dates import format_long
 from models.geography import Region
 from models.timestamps import utc_now
@@ -69,18 +75,21 @@ def plan_change(
     change: Change,
     today: date,
     calendar: BusinessCalendar,
+    last_agreed_on: date | None = None,
 ) -> Plan:
     """Validate ``change`` against ``commitment`` and return what to store.
-    Raises :class:`InvalidChange` with a Spanish message."""
+    ``last_agreed_on`` is the date of the latest due-date agreement (the
+    acta's date when there was none since). Raises :class:`InvalidChange`
+    with a Spanish message."""
     reason = _clean(change.reason)
     note = _clean(change.note)
+    if reason is not None and change.status is None and change.due_date is None:
+        raise InvalidChange("--reason explica un cambio de --status o de --due-date; indique cuál.")
     nothing = change.status is None and change.executed_amount is None
     if nothing and change.due_date is None and note is None:
         raise InvalidChange(
             "Indique al menos un cambio: --status, --executed-amount, --due-date o --note."
         )
-    if reason is not None and change.status is None and change.due_date is None:
-        raise InvalidChange("--reason explica un cambio de --status o de --due-date; indique cuál.")
     on = change.on or today
     if on > today:
         raise InvalidChange(
@@ -129,6 +138,11 @@ def plan_change(
                 f"El nuevo plazo ({format_long(change.due_date)}) es anterior al acta "
                 f"({format_long(acta_date)})."
             )
+        if last_agreed_on is not None and on < last_agreed_on:
+            raise InvalidChange(
+                f"El plazo vigente se acordó el {format_long(last_agreed_on)}; un nuevo plazo "
+                "debe acordarse en esa fecha o después (--on)."
+            )
         if change.due_date != plazo:
             entries.append(
                 FieldChange("plazo", plazo.isoformat(), change.due_date.isoformat(), reason)
@@ -163,7 +177,12 @@ def apply_change(
         raise NotFound(f"No existe el compromiso N° {commitment_id}.")
     acta_date = session.scalars(select(Acta.held_on).where(Acta.id == commitment.acta_id)).one()
     iso = session.scalars(select(Region.iso_code).where(Region.id == commitment.region_id)).one()
-    plan = plan_change(commitment, acta_date, change, today, calendar_for(iso))
+    last_agreed_on = session.scalars(
+        select(func.max(CommitmentDeadline.agreed_on)).where(
+            CommitmentDeadline.commitment_id == commitment_id
+        )
+    ).one()
+    plan = plan_change(commitment, acta_date, change, today, calendar_for(iso), last_agreed_on)
     now = utc_now()
     commitment.status = plan.status
     commitment.fulfilled_on = plan.fulfilled_on
@@ -174,6 +193,17 @@ def apply_change(
     commitment.plazo_text = plan.plazo_text
     commitment.updated_at = now
     session.add(commitment)
+    if any(entry.field == "plazo" for entry in plan.entries):
+        session.add(
+            CommitmentDeadline(
+                commitment_id=commitment_id,
+                agreed_on=plan.effective_on,
+                plazo=plan.plazo,
+                due_date=plan.due_date,
+                reason=_clean(change.reason),
+                recorded_at=now,
+            )
+        )
     for entry in plan.entries:
         session.add(
             CommitmentEvent(

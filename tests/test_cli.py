@@ -1,0 +1,271 @@
+"""The ``cumple`` console script, run as a user runs it: a real process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import row, write_csv, write_xlsx
+
+CUMPLE = str(Path(sys.executable).parent / "cumple")
+CONTRACT_FIELDS = {
+    "id",
+    "region",
+    "territorio",
+    "acta_fecha",
+    "acta_instancia",
+    "institucion",
+    "responsable_email",
+    "compromiso",
+    "monto",
+    "monto_ejecutado",
+    "fuente",
+    "plazo",
+    "vencimiento",
+    "estado",
+}
+
+
+class Cli:
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.folder = folder
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("CUMPLE_")}
+        self.env["CUMPLE_DATABASE_URL"] = database_url
+        self.env["CUMPLE_DATA_DIR"] = str(folder / "var")
+        self.env["COLUMNS"] = "200"
+
+    def __call__(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [CUMPLE, *args],
+            cwd=self.folder,
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    def json(self, *args: str) -> list[dict[str, object]]:
+        result = self(*args, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert isinstance(data, list)
+        return data
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path, f"sqlite:///{tmp_path / 'var' / 'cumple.db'}")
+
+
+@pytest.fixture
+def ready(cli: Cli) -> Cli:
+    assert cli("init").returncode == 0
+    return cli
+
+
+def test_init_is_idempotent(cli: Cli) -> None:
+    first = cli("init")
+    second = cli("init")
+    assert first.returncode == second.returncode == 0
+    assert "16 regiones y 346 comunas" in second.stdout
+
+
+def test_commands_before_init_say_what_to_do(cli: Cli) -> None:
+    result = cli("commitments", "list")
+    assert result.returncode == 1
+    assert "cumple init" in result.stderr
+    assert not (cli.folder / "var" / "cumple.db").exists()
+
+
+def test_usage_errors_exit_2(ready: Cli) -> None:
+    assert ready("commitments", "list", "--no-such-option").returncode == 2
+    assert ready("commitments", "show", "not-a-number").returncode == 2
+    assert ready("frobnicate").returncode == 2
+
+
+def test_import_list_show_update_roundtrip(ready: Cli) -> None:
+    path = write_csv(
+        ready.folder / "actas.csv",
+        [row(), row(compromiso="Capacitar", monto="", plazo="20 días hábiles")],
+    )
+    result = ready("import", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "1 acta, 2 compromisos, 1 institución y 3 contactos" in result.stdout
+    again = ready("import", str(path))
+    assert "0 actas, 0 compromisos" in again.stdout
+    assert "2 compromisos ya estaban registrados" in again.stdout
+
+    records = ready.json("commitments", "list")
+    assert len(records) == 2
+    assert set(records[0]) >= CONTRACT_FIELDS
+    # Ordered by due date: 20 business days from 15 June 2026 come first.
+    capacitar, transferir = records
+    assert capacitar["monto"] is None and capacitar["plazo"] == "2026-07-14"
+    assert transferir["monto"] == 15000000 and transferir["monto_ejecutado"] == 0
+    assert transferir["acta_fecha"] == "2026-06-15" and transferir["plazo"] == "2026-09-21"
+
+    table = ready("commitments", "list")
+    assert "$15.000.000" in table.stdout and "Vencido" in table.stdout
+    as_csv = list(
+        csv.DictReader(io.StringIO(ready("commitments", "list", "--format", "csv").stdout))
+    )
+    assert [r["id"] for r in as_csv] == [str(r["id"]) for r in records]
+
+    commitment_id = str(records[1]["id"])
+    update = ready(
+        "commitments", "update", commitment_id,
+        "--status", "cumplido", "--executed-amount", "$14.500.000",
+        "--on", "2026-10-05", "--by", "gerente.loa",
+    )  # fmt: skip
+    assert update.returncode == 0, update.stderr
+    assert "5 de octubre de 2026" in update.stdout
+    moved = ready(
+        "commitments", "update", str(records[0]["id"]),
+        "--due-date", "2026-12-08", "--reason", "Resolución en trámite", "--on", "2026-11-02",
+    )  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+
+    [shown] = ready.json("commitments", "show", commitment_id)
+    assert shown["estado"] == "cumplido" and shown["monto_ejecutado"] == 14500000
+    history = shown["historial"]
+    assert isinstance(history, list)
+    assert [
+        (h["campo"], h["anterior"], h["nuevo"], h["fecha_efectiva"], h["autor"])
+        for h in history[1:]
+    ] == [
+        ("status", "pendiente", "cumplido", "2026-10-05", "gerente.loa"),
+        ("executed_amount", "0", "14500000", "2026-10-05", "gerente.loa"),
+    ]
+    [moved_record] = ready.json("commitments", "show", str(records[0]["id"]))
+    assert moved_record["plazo"] == "2026-12-08" and moved_record["vencimiento"] == "2026-12-09"
+    assert moved_record["historial"][-1]["motivo"] == "Resolución en trámite"  # type: ignore[index]
+
+    text = ready("commitments", "show", str(records[0]["id"]))
+    assert "9 de diciembre de 2026" in text.stdout and "Resolución en trámite" in text.stdout
+
+    vencidos = ready.json("commitments", "list", "--status", "cumplido")
+    assert [r["id"] for r in vencidos] == [records[1]["id"]]
+    on_date = ready.json("commitments", "list", "--status", "vencido", "--on", "2026-10-01")
+    assert {r["id"] for r in on_date} == {records[0]["id"], records[1]["id"]}
+
+
+def test_import_with_mistakes_lists_them_all_and_writes_nothing(ready: Cli) -> None:
+    rows = [
+        row(),
+        row(region="Narnia", compromiso="a"),
+        row(acta_fecha="31-02-2026", compromiso="b"),
+        row(institucion_rut="60.109.000-1", compromiso="c"),
+        row(responsable_email="no-es-correo", compromiso="d"),
+        row(monto="15.000.000,50", compromiso="e"),
+        row(monto="-3000", compromiso="f"),
+        row(plazo="mañana", compromiso="g"),
+        row(compromiso=""),
+    ]
+    path = write_xlsx(ready.folder / "errores.xlsx", rows)
+    result = ready("import", str(path))
+    assert result.returncode == 1
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("fila")]
+    assert [line.split(":")[0] for line in lines] == [
+        "fila 3, columna region",
+        "fila 4, columna acta_fecha",
+        "fila 5, columna institucion_rut",
+        "fila 6, columna responsable_email",
+        "fila 7, columna monto",
+        "fila 8, columna monto",
+        "fila 9, columna plazo",
+        "fila 10, columna compromiso",
+    ]
+    assert "no se importó nada" in result.stderr
+    assert ready.json("commitments", "list") == []
+
+
+def test_dry_run_and_unreadable_file(ready: Cli) -> None:
+    path = write_csv(ready.folder / "a.csv", [row()])
+    result = ready("import", str(path), "--dry-run")
+    assert result.returncode == 0 and "nada se escribió" in result.stdout
+    assert ready.json("commitments", "list") == []
+    missing = ready("import", str(ready.folder / "no-existe.csv"))
+    assert missing.returncode == 1 and "no existe" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["commitments", "show", "99"], "No existe el compromiso N° 99"),
+        (["commitments", "update", "1", "--status", "vencido"], "se calcula"),
+        (["commitments", "update", "1", "--due-date", "2027-01-01"], "--reason"),
+        (["commitments", "update", "1", "--executed-amount", "mucho"], "--executed-amount"),
+        (["commitments", "update", "1", "--note", "x", "--on", "2026-13-01"], "--on"),
+        (["commitments", "list", "--region", "Narnia"], "no existe"),
+        (["commitments", "list", "--status", "atrasado"], "no existe"),
+        (["protocol", "set", "--region", "II", "--to", "nadie"], "correo"),
+        (
+            ["protocol", "set", "--region", "II", "--to", "a@b.cl", "--every", "weekly"],
+            "periodicidad",
+        ),
+    ],
+)
+def test_user_errors_exit_1_in_spanish(ready: Cli, args: list[str], message: str) -> None:
+    write_csv(ready.folder / "a.csv", [row()])
+    ready("import", str(ready.folder / "a.csv"))
+    result = ready(*args)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ")
+    assert message in result.stderr
+
+
+def test_protocol_set_and_list(ready: Cli) -> None:
+    result = ready(
+        "protocol", "set", "--region", "Antofagasta",
+        "--to", "gobernador@gore.cl.example", "--to", "core@gore.cl.example",
+        "--since", "2027-01-01",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "trimestral" in result.stdout
+    [protocol] = ready.json("protocol", "list")
+    assert protocol["region"] == "Antofagasta" and protocol["periodicidad"] == "quarter"
+    assert protocol["correos"] == ["gobernador@gore.cl.example", "core@gore.cl.example"]
+    assert protocol["desde"] == "2027-01-01"
+    assert "Gobernador(a) Regional de la Región de Antofagasta" in ready("protocol", "list").stdout
+
+
+def test_demo_is_idempotent(cli: Cli) -> None:
+    first = cli("demo")
+    assert first.returncode == 0, first.stderr
+    assert "30 compromisos" in first.stdout and "$15.000.000" in first.stdout
+    second = cli("demo")
+    assert second.returncode == 0
+    assert "0 actas, 0 compromisos" in second.stdout
+    assert "30 compromisos ya estaban registrados" in second.stdout
+    records = cli.json("commitments", "list")
+    assert len(records) == 30
+    regions = {r["region"] for r in records}
+    assert len(regions) >= 6
+    assert any(r["monto"] is None for r in records)
+    assert any(r["estado"] == "cumplido" for r in records)
+
+
+def test_secrets_stay_out_of_messages_and_help(cli: Cli) -> None:
+    env = {
+        "CUMPLE_DATABASE_URL": "postgresql+psycopg://app:pgsecreto@127.0.0.1:1/cumple",
+        "CUMPLE_SMTP_PASSWORD": "smtpsecreto",
+        "CUMPLE_SECRET_KEY": "clavesecreta",
+    }
+    for args in (["commitments", "list"], ["init"], ["--help"], ["commitments", "list", "--help"]):
+        result = cli(*args, env=env)
+        shown = result.stdout + result.stderr
+        for secret in env.values():
+            assert secret.split("@")[0].split(":")[-1] not in shown
+    failed = cli("commitments", "list", env=env)
+    assert failed.returncode == 1 and "base de datos" in failed.stderr
