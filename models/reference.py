@@ -80,7 +80,7 @@ class ComunaRef:
 
 @functools.cache
 def _rows() -> tuple[dict[str, str], ...]:
-    raw = resources.files("models").joinpath("data/cut_comunas.csv").read_text("utf-8")
+    raw = resources.files("models").joinpath("cut_comunas.csv").read_text("utf-8")
     return tuple(csv.DictReader(io.StringIO(raw), delimiter=";"))
 
 
