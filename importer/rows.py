@@ -73,20 +73,28 @@ class CommitmentRow:
     plazo_text: str
     plazo: date
 
-    @property
+    @functools.cached_property
     def acta_key(self) -> ActaKey:
         return ActaKey(
-            self.region_id, fold(self.territory), self.held_on, fold(self.instance), self.number
+            self.region_id, self.territory_key, self.held_on, fold(self.instance), self.number
         )
 
-    @property
+    @functools.cached_property
     def institution_key(self) -> str:
         return fold(self.institution)
 
-    @property
+    @functools.cached_property
+    def territory_key(self) -> str:
+        return fold(self.territory)
+
+    @functools.cached_property
+    def text_key(self) -> str:
+        return text_key(self.text)
+
+    @functools.cached_property
     def identity(self) -> tuple[ActaKey, str, str]:
         """Same acta, institution and text: the same commitment."""
-        return (self.acta_key, self.institution_key, text_key(self.text))
+        return (self.acta_key, self.institution_key, self.text_key)
 
     def payload(self) -> tuple[object, ...]:
         """What a repeated row must agree on to be a harmless duplicate."""

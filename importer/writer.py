@@ -1,20 +1,24 @@
 """Writing validated rows: get-or-create of territorios, institutions,
-contacts and actas, then the new commitments and their "created" events,
-in set-based statements (a 50,000-row file is a few dozen statements).
+contacts and actas, then the new commitments with their "created" history
+entry and their first due-date agreement.
 
-The caller owns the transaction: nothing here commits."""
+Set-based: each kind of row is looked up by its natural key, the missing
+ones are inserted with one executemany per chunk (no RETURNING, which
+SQLite would have to run row by row to keep the order), and their ids are
+read back by the same natural key. The caller owns the transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Table, insert, select, update
+from sqlmodel import Session, SQLModel
 
 from importer.errors import RowError
-from importer.rows import ActaKey, CommitmentRow
+from importer.rows import CommitmentRow
 from models.calendar import calendar_for
 from models.commitments import (
     Acta,
@@ -25,16 +29,41 @@ from models.commitments import (
 )
 from models.geography import Region
 from models.parties import Contact, ContactRole, Institution, Territory
-from models.text import fold, text_key
 from models.timestamps import utc_now
 
 CHUNK = 500
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+def _insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    for chunk in _chunks(rows):
+        connection.execute(insert(_table(model)), list(chunk))
+
+
+def _lookup(
+    session: Session,
+    columns: Sequence[Any],
+    column: Any,
+    values: Sequence[Any],
+    key: Callable[[Any], K],
+) -> dict[K, Any]:
+    """``key(row) -> row`` for every row whose ``column`` is in ``values``."""
+    found: dict[K, Any] = {}
+    for chunk in _chunks(sorted(set(values))):
+        for row in session.execute(select(*columns).where(column.in_(chunk))):
+            found[key(row)] = row
+    return found
 
 
 @dataclass
@@ -52,6 +81,7 @@ class WriteResult:
 
 
 ContactKey = tuple[str, int, str, str]  # role, region_id, scope, email
+ActaDbKey = tuple[int, date, str, str]  # territory_id, held_on, instance_key, number
 
 
 def write_rows(session: Session, rows: Sequence[CommitmentRow], actor: str) -> WriteResult:
@@ -72,37 +102,37 @@ def write_rows(session: Session, rows: Sequence[CommitmentRow], actor: str) -> W
 
 
 def _territories(
-    session: Session, rows: Sequence[CommitmentRow], result: WriteResult, now: Any
+    session: Session, rows: Sequence[CommitmentRow], result: WriteResult, now: datetime
 ) -> dict[tuple[int, str], int]:
     wanted: dict[tuple[int, str], str] = {}
     for row in rows:
-        wanted.setdefault((row.region_id, fold(row.territory)), row.territory)
-    region_ids = sorted({region_id for region_id, _ in wanted})
-    found = {
-        (region_id, key): territory_id
-        for territory_id, region_id, key in session.execute(
-            select(Territory.id, Territory.region_id, Territory.name_key).where(
-                Territory.region_id.in_(region_ids)  # type: ignore[attr-defined]
-            )
+        wanted.setdefault((row.region_id, row.territory_key), row.territory)
+
+    def stored() -> dict[tuple[int, str], int]:
+        found = _lookup(
+            session,
+            (Territory.id, Territory.region_id, Territory.name_key),
+            Territory.region_id,
+            [region_id for region_id, _ in wanted],
+            lambda r: (r.region_id, r.name_key),
         )
-    }
+        return {key: r.id for key, r in found.items()}
+
+    ids = stored()
     missing = [
         {"region_id": region_id, "name": name, "name_key": key, "created_at": now}
         for (region_id, key), name in wanted.items()
-        if (region_id, key) not in found
+        if (region_id, key) not in ids
     ]
-    for chunk in _chunks(missing):
-        ids = session.scalars(
-            insert(Territory).returning(Territory.id, sort_by_parameter_order=True), chunk
-        ).all()
-        for values, new_id in zip(chunk, ids, strict=True):
-            found[(values["region_id"], values["name_key"])] = new_id
+    if missing:
+        _insert(session, Territory, missing)
+        ids = stored()
     result.territories = len(missing)
-    return found
+    return ids
 
 
 def _institutions(
-    session: Session, rows: Sequence[CommitmentRow], result: WriteResult, now: Any
+    session: Session, rows: Sequence[CommitmentRow], result: WriteResult, now: datetime
 ) -> dict[str, int]:
     first: dict[str, CommitmentRow] = {}
     rut_of: dict[str, str] = {}
@@ -110,96 +140,46 @@ def _institutions(
         first.setdefault(row.institution_key, row)
         if row.institution_rut:
             rut_of.setdefault(row.institution_key, row.institution_rut)
-    keys = sorted(first)
-    found: dict[str, tuple[int, str | None]] = {}
-    for chunk in _chunks(keys):
-        for inst_id, key, rut in session.execute(
-            select(Institution.id, Institution.name_key, Institution.rut).where(
-                Institution.name_key.in_(chunk)  # type: ignore[attr-defined]
-            )
-        ):
-            found[key] = (inst_id, rut)
-    ruts = sorted(set(rut_of.values()))
-    owner_of_rut: dict[str, tuple[str, str]] = {}
-    for chunk in _chunks(ruts):
-        for key, name, rut in session.execute(
-            select(Institution.name_key, Institution.name, Institution.rut).where(
-                Institution.rut.in_(chunk)  # type: ignore[union-attr]
-            )
-        ):
-            owner_of_rut[rut] = (key, name)
+    columns = (Institution.id, Institution.name_key, Institution.name, Institution.rut)
+    found = _lookup(session, columns, Institution.name_key, list(first), lambda r: r.name_key)
+    by_rut = _lookup(session, columns, Institution.rut, list(rut_of.values()), lambda r: r.rut)
     for key, rut in rut_of.items():
         row = first[key]
         stored = found.get(key)
-        if stored is not None and stored[1] is not None and stored[1] != rut:
+        if stored is not None and stored.rut is not None and stored.rut != rut:
             result.errors.append(
                 RowError(
                     row.row,
                     "institucion_rut",
-                    f"«{row.institution}» ya está registrada con el RUT {stored[1]}",
+                    f"«{row.institution}» ya está registrada con el RUT {stored.rut}",
                 )
             )
-        owner = owner_of_rut.get(rut)
-        if owner is not None and owner[0] != key:
+        owner = by_rut.get(rut)
+        if owner is not None and owner.name_key != key:
             result.errors.append(
                 RowError(
                     row.row,
                     "institucion_rut",
-                    f"el RUT {rut} ya está registrado para «{owner[1]}»",
+                    f"el RUT {rut} ya está registrado para «{owner.name}»",
                 )
             )
     if result.errors:
         return {}
-    ids = {key: value[0] for key, value in found.items()}
-    for key, (inst_id, stored_rut) in found.items():
-        if stored_rut is None and key in rut_of:
+    for key, stored in found.items():
+        if stored.rut is None and key in rut_of:
             session.execute(
-                update(Institution).where(Institution.id == inst_id).values(rut=rut_of[key])
+                update(Institution).where(Institution.id == stored.id).values(rut=rut_of[key])
             )
     missing = [
         {"name": first[key].institution, "name_key": key, "rut": rut_of.get(key), "created_at": now}
-        for key in keys
+        for key in first
         if key not in found
     ]
-    for chunk in _chunks(missing):
-        new_ids = session.scalars(
-            insert(Institution).returning(Institution.id, sort_by_parameter_order=True), chunk
-        ).all()
-        for values, new_id in zip(chunk, new_ids, strict=True):
-            ids[values["name_key"]] = new_id
+    if missing:
+        _insert(session, Institution, missing)
+        found = _lookup(session, columns, Institution.name_key, list(first), lambda r: r.name_key)
     result.institutions = len(missing)
-    return ids
-
-
-def _contact_keys(
-    row: CommitmentRow,
-    territories: dict[tuple[int, str], int],
-    institutions: dict[str, int],
-) -> Iterable[tuple[ContactKey, str | None, int | None, int | None]]:
-    institution_id = institutions[row.institution_key]
-    territory_id = territories[(row.region_id, fold(row.territory))]
-    scope_i = Contact.scope_for(institution_id, None)
-    yield (
-        (ContactRole.RESPONSABLE, row.region_id, scope_i, row.responsable_email),
-        row.responsable,
-        institution_id,
-        None,
-    )
-    if row.director_email:
-        yield (
-            (ContactRole.DIRECTOR, row.region_id, scope_i, row.director_email),
-            None,
-            institution_id,
-            None,
-        )
-    if row.gerente_email:
-        scope_t = Contact.scope_for(None, territory_id)
-        yield (
-            (ContactRole.GERENTE, row.region_id, scope_t, row.gerente_email),
-            None,
-            None,
-            territory_id,
-        )
+    return {key: r.id for key, r in found.items()}
 
 
 def _contacts(
@@ -208,48 +188,61 @@ def _contacts(
     territories: dict[tuple[int, str], int],
     institutions: dict[str, int],
     result: WriteResult,
-    now: Any,
+    now: datetime,
 ) -> dict[ContactKey, int]:
     wanted: dict[ContactKey, dict[str, Any]] = {}
+
+    def want(role: str, row: CommitmentRow, email: str, name: str | None, **owner: Any) -> None:
+        scope = Contact.scope_for(owner.get("institution_id"), owner.get("territory_id"))
+        key = (role, row.region_id, scope, email)
+        if key not in wanted:
+            wanted[key] = {
+                "role": role,
+                "region_id": row.region_id,
+                "scope": scope,
+                "email": email,
+                "name": name,
+                "institution_id": owner.get("institution_id"),
+                "territory_id": owner.get("territory_id"),
+                "created_at": now,
+            }
+
     for row in rows:
-        for key, name, institution_id, territory_id in _contact_keys(
-            row, territories, institutions
-        ):
-            if key not in wanted:
-                wanted[key] = {
-                    "role": key[0],
-                    "region_id": key[1],
-                    "scope": key[2],
-                    "email": key[3],
-                    "name": name,
-                    "institution_id": institution_id,
-                    "territory_id": territory_id,
-                    "created_at": now,
-                }
-    scopes = sorted({key[2] for key in wanted})
-    found: dict[ContactKey, int] = {}
-    for chunk in _chunks(scopes):
-        for contact_id, role, region_id, scope, email in session.execute(
-            select(Contact.id, Contact.role, Contact.region_id, Contact.scope, Contact.email).where(
-                Contact.scope.in_(chunk)
-            )  # type: ignore[attr-defined]
-        ):
-            found[(role, region_id, scope, email)] = contact_id
-    missing = [values for key, values in wanted.items() if key not in found]
-    for chunk in _chunks(missing):
-        new_ids = session.scalars(
-            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), chunk
-        ).all()
-        for values, new_id in zip(chunk, new_ids, strict=True):
-            found[(values["role"], values["region_id"], values["scope"], values["email"])] = new_id
+        institution_id = institutions[row.institution_key]
+        want(
+            ContactRole.RESPONSABLE,
+            row,
+            row.responsable_email,
+            row.responsable,
+            institution_id=institution_id,
+        )
+        if row.director_email:
+            want(ContactRole.DIRECTOR, row, row.director_email, None, institution_id=institution_id)
+        if row.gerente_email:
+            territory_id = territories[(row.region_id, row.territory_key)]
+            want(ContactRole.GERENTE, row, row.gerente_email, None, territory_id=territory_id)
+
+    def stored() -> dict[ContactKey, int]:
+        found = _lookup(
+            session,
+            (Contact.id, Contact.role, Contact.region_id, Contact.scope, Contact.email),
+            Contact.scope,
+            [key[2] for key in wanted],
+            lambda r: (r.role, r.region_id, r.scope, r.email),
+        )
+        return {key: r.id for key, r in found.items()}
+
+    ids = stored()
+    missing = [values for key, values in wanted.items() if key not in ids]
+    if missing:
+        _insert(session, Contact, missing)
+        ids = stored()
     result.contacts = len(missing)
-    return found
+    return ids
 
 
-ActaDbKey = tuple[int, Any, str, str]  # territory_id, held_on, instance_key, number
-
-
-def _acta_db_key(key: ActaKey, territories: dict[tuple[int, str], int]) -> ActaDbKey:
+def _acta_db_key(row: CommitmentRow, territories: dict[tuple[int, str], int]) -> ActaDbKey:
+    key = row.acta_key
     return (
         territories[(key.region_id, key.territory_key)],
         key.held_on,
@@ -263,14 +256,13 @@ def _actas(
     rows: Sequence[CommitmentRow],
     territories: dict[tuple[int, str], int],
     result: WriteResult,
-    now: Any,
+    now: datetime,
 ) -> dict[ActaDbKey, int]:
     wanted: dict[ActaDbKey, dict[str, Any]] = {}
     for row in rows:
-        key = _acta_db_key(row.acta_key, territories)
-        wanted.setdefault(
-            key,
-            {
+        key = _acta_db_key(row, territories)
+        if key not in wanted:
+            wanted[key] = {
                 "region_id": row.region_id,
                 "territory_id": key[0],
                 "kind": row.kind,
@@ -279,32 +271,46 @@ def _actas(
                 "number": row.number,
                 "held_on": row.held_on,
                 "created_at": now,
-            },
+            }
+
+    def stored() -> dict[ActaDbKey, int]:
+        found = _lookup(
+            session,
+            (Acta.id, Acta.territory_id, Acta.held_on, Acta.instance_key, Acta.number),
+            Acta.territory_id,
+            [key[0] for key in wanted],
+            lambda r: (r.territory_id, r.held_on, r.instance_key, r.number),
         )
-    territory_ids = sorted({key[0] for key in wanted})
-    found: dict[ActaDbKey, int] = {}
-    for chunk in _chunks(territory_ids):
-        for acta_id, territory_id, held_on, instance_key, number in session.execute(
-            select(Acta.id, Acta.territory_id, Acta.held_on, Acta.instance_key, Acta.number).where(
-                Acta.territory_id.in_(chunk)  # type: ignore[attr-defined]
-            )
-        ):
-            found[(territory_id, held_on, instance_key, number)] = acta_id
-    missing = [values for key, values in wanted.items() if key not in found]
-    for chunk in _chunks(missing):
-        new_ids = session.scalars(
-            insert(Acta).returning(Acta.id, sort_by_parameter_order=True), chunk
-        ).all()
-        for values, new_id in zip(chunk, new_ids, strict=True):
-            key = (
-                values["territory_id"],
-                values["held_on"],
-                values["instance_key"],
-                values["number"],
-            )
-            found[key] = new_id
+        return {key: r.id for key, r in found.items()}
+
+    ids = stored()
+    missing = [values for key, values in wanted.items() if key not in ids]
+    if missing:
+        _insert(session, Acta, missing)
+        ids = stored()
     result.actas = len(missing)
-    return found
+    return ids
+
+
+def _stored_commitments(
+    session: Session, acta_ids: Sequence[int]
+) -> dict[tuple[int, int, str], Any]:
+    columns: Sequence[ColumnElement[Any]] = (
+        Commitment.id,  # type: ignore[list-item]
+        Commitment.acta_id,  # type: ignore[list-item]
+        Commitment.institution_id,  # type: ignore[list-item]
+        Commitment.text_key,  # type: ignore[list-item]
+        Commitment.amount,  # type: ignore[list-item]
+        Commitment.plazo,  # type: ignore[list-item]
+        Commitment.responsable_id,  # type: ignore[list-item]
+    )
+    return _lookup(
+        session,
+        columns,
+        Commitment.acta_id,
+        acta_ids,
+        lambda r: (r.acta_id, r.institution_id, r.text_key),
+    )
 
 
 def _commitments(
@@ -316,65 +322,51 @@ def _commitments(
     actas: dict[ActaDbKey, int],
     result: WriteResult,
     actor: str,
-    now: Any,
+    now: datetime,
 ) -> None:
     iso = dict(session.execute(select(Region.id, Region.iso_code)).all())
     acta_ids = sorted(set(actas.values()))
-    stored: dict[tuple[int, int, str], tuple[int, int | None, Any, int]] = {}
-    for chunk in _chunks(acta_ids):
-        for cid, acta_id, inst_id, key, amount, plazo, responsable_id in session.execute(
-            select(
-                Commitment.id,
-                Commitment.acta_id,
-                Commitment.institution_id,
-                Commitment.text_key,
-                Commitment.amount,
-                Commitment.plazo,
-                Commitment.responsable_id,
-            ).where(Commitment.acta_id.in_(chunk))  # type: ignore[attr-defined]
-        ):
-            stored[(acta_id, inst_id, key)] = (cid, amount, plazo, responsable_id)
+    stored = _stored_commitments(session, acta_ids)
     new_rows: list[dict[str, Any]] = []
-    held_on: list[Any] = []
+    held_on: dict[tuple[int, int, str], date] = {}
     for row in rows:
-        acta_id = actas[_acta_db_key(row.acta_key, territories)]
+        acta_id = actas[_acta_db_key(row, territories)]
         institution_id = institutions[row.institution_key]
+        scope = Contact.scope_for(institution_id, None)
         responsable_id = contacts[
-            (
-                ContactRole.RESPONSABLE,
-                row.region_id,
-                Contact.scope_for(institution_id, None),
-                row.responsable_email,
-            )
+            (ContactRole.RESPONSABLE, row.region_id, scope, row.responsable_email)
         ]
-        identity = (acta_id, institution_id, text_key(row.text))
+        identity = (acta_id, institution_id, row.text_key)
         existing = stored.get(identity)
         if existing is not None:
             result.unchanged += 1
-            if existing[1:] != (row.amount, row.plazo, responsable_id):
+            if (existing.amount, existing.plazo, existing.responsable_id) != (
+                row.amount,
+                row.plazo,
+                responsable_id,
+            ):
                 result.warnings.append(
-                    f"fila {row.row}: el compromiso ya existe (N° {existing[0]}) con otro monto, "
+                    f"fila {row.row}: el compromiso ya existe (N° {existing.id}) con otro monto, "
                     f"plazo o responsable; no se modificó. Use «cumple commitments update "
-                    f"{existing[0]}» para cambiarlo."
+                    f"{existing.id}» para cambiarlo."
                 )
             continue
-        calendar = calendar_for(iso[row.region_id])
         new_rows.append(
             {
                 "acta_id": acta_id,
                 "region_id": row.region_id,
-                "territory_id": territories[(row.region_id, fold(row.territory))],
+                "territory_id": territories[(row.region_id, row.territory_key)],
                 "institution_id": institution_id,
                 "responsable_id": responsable_id,
                 "text": row.text,
-                "text_key": identity[2],
+                "text_key": row.text_key,
                 "amount": row.amount,
                 "executed_amount": 0,
                 "source": row.source,
                 "plazo_text": row.plazo_text,
                 "original_plazo": row.plazo,
                 "plazo": row.plazo,
-                "due_date": calendar.roll_forward(row.plazo),
+                "due_date": calendar_for(iso[row.region_id]).roll_forward(row.plazo),
                 "status": StoredStatus.PENDIENTE.value,
                 "fulfilled_on": None,
                 "cancelled_on": None,
@@ -382,36 +374,38 @@ def _commitments(
                 "updated_at": now,
             }
         )
-        held_on.append(row.held_on)
-    for start in range(0, len(new_rows), CHUNK):
-        chunk = new_rows[start : start + CHUNK]
-        ids = session.scalars(
-            insert(Commitment).returning(Commitment.id, sort_by_parameter_order=True), chunk
-        ).all()
-        events = [
+        held_on[identity] = row.held_on
+    result.commitments = len(new_rows)
+    if not new_rows:
+        return
+    _insert(session, Commitment, new_rows)
+    ids = {key: r.id for key, r in _stored_commitments(session, acta_ids).items()}
+    events: list[dict[str, Any]] = []
+    deadlines: list[dict[str, Any]] = []
+    for values in new_rows:
+        identity = (values["acta_id"], values["institution_id"], values["text_key"])
+        commitment_id = ids[identity]
+        events.append(
             {
-                "commitment_id": new_id,
+                "commitment_id": commitment_id,
                 "recorded_at": now,
-                "effective_on": held_on[start + offset],
+                "effective_on": held_on[identity],
                 "actor": actor,
                 "field": "created",
                 "old_value": None,
                 "new_value": values["plazo"].isoformat(),
                 "reason": None,
             }
-            for offset, (values, new_id) in enumerate(zip(chunk, ids, strict=True))
-        ]
-        session.execute(insert(CommitmentEvent), events)
-        deadlines = [
+        )
+        deadlines.append(
             {
-                "commitment_id": new_id,
-                "agreed_on": held_on[start + offset],
+                "commitment_id": commitment_id,
+                "agreed_on": held_on[identity],
                 "plazo": values["plazo"],
                 "due_date": values["due_date"],
                 "reason": None,
                 "recorded_at": now,
             }
-            for offset, (values, new_id) in enumerate(zip(chunk, ids, strict=True))
-        ]
-        session.execute(insert(CommitmentDeadline), deadlines)
-    result.commitments = len(new_rows)
+        )
+    _insert(session, CommitmentEvent, events)
+    _insert(session, CommitmentDeadline, deadlines)

@@ -11,6 +11,8 @@ def fold(text: str) -> str:
 
     ``"  Región de  Ñuble "`` and ``"region de nuble"`` fold to the same key.
     """
+    if text.isascii():
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
