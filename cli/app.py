@@ -57,9 +57,8 @@ def _count(number: int, singular: str, plural: str) -> str:
 
 
 def _import_summary(report: ImportReport) -> str:
-    verb = "se crearía" if report.dry_run else "se creó"
-    if report.dry_run or sum((report.actas, report.commitments, report.institutions)) != 1:
-        verb += "n"
+    # A compound subject ("1 acta, 2 compromisos y …") takes the plural.
+    verb = "se crearían" if report.dry_run else "se crearon"
     prefix = "Simulación (--dry-run): nada se escribió. " if report.dry_run else ""
     lines = [
         f"{prefix}Filas leídas: {report.rows}. {verb.capitalize()} "

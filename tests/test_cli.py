@@ -101,7 +101,7 @@ def test_import_list_show_update_roundtrip(ready: Cli) -> None:
     )
     result = ready("import", str(path))
     assert result.returncode == 0, result.stderr
-    assert "1 acta, 2 compromisos, 1 institución y 3 contactos" in result.stdout
+    assert "Se crearon 1 acta, 2 compromisos, 1 institución y 3 contactos" in result.stdout
     again = ready("import", str(path))
     assert "0 actas, 0 compromisos" in again.stdout
     assert "2 compromisos ya estaban registrados" in again.stdout
@@ -194,6 +194,7 @@ def test_dry_run_and_unreadable_file(ready: Cli) -> None:
     path = write_csv(ready.folder / "a.csv", [row()])
     result = ready("import", str(path), "--dry-run")
     assert result.returncode == 0 and "nada se escribió" in result.stdout
+    assert "Se crearían 1 acta, 1 compromiso" in result.stdout
     assert ready.json("commitments", "list") == []
     missing = ready("import", str(ready.folder / "no-existe.csv"))
     assert missing.returncode == 1 and "no existe" in missing.stderr
