@@ -105,6 +105,7 @@ def import_command(
         TimeRemainingColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task("filas", total=None)
 

@@ -66,6 +66,31 @@ def _lookup(
     return found
 
 
+def _ensure(
+    session: Session,
+    model: type[SQLModel],
+    wanted: dict[K, dict[str, Any]],
+    columns: Sequence[Any],
+    column: Any,
+    key: Callable[[Any], K],
+) -> tuple[dict[K, int], int]:
+    """Get-or-create: the id of every ``wanted`` row by its natural key,
+    inserting the missing ones (values from ``wanted``). ``column`` narrows
+    the lookup; ``key`` builds a natural key from a looked-up row. Returns
+    the ids and how many rows were created."""
+    values = [row[column.key] for row in wanted.values()]
+
+    def stored() -> dict[K, int]:
+        return {k: r.id for k, r in _lookup(session, columns, column, values, key).items()}
+
+    ids = stored()
+    missing = [row for k, row in wanted.items() if k not in ids]
+    if missing:
+        _insert(session, model, missing)
+        ids = stored()
+    return ids, len(missing)
+
+
 @dataclass
 class WriteResult:
     """What the write created, and what it found already stored."""
@@ -104,30 +129,25 @@ def write_rows(session: Session, rows: Sequence[CommitmentRow], actor: str) -> W
 def _territories(
     session: Session, rows: Sequence[CommitmentRow], result: WriteResult, now: datetime
 ) -> dict[tuple[int, str], int]:
-    wanted: dict[tuple[int, str], str] = {}
+    wanted: dict[tuple[int, str], dict[str, Any]] = {}
     for row in rows:
-        wanted.setdefault((row.region_id, row.territory_key), row.territory)
-
-    def stored() -> dict[tuple[int, str], int]:
-        found = _lookup(
-            session,
-            (Territory.id, Territory.region_id, Territory.name_key),
-            Territory.region_id,
-            [region_id for region_id, _ in wanted],
-            lambda r: (r.region_id, r.name_key),
+        wanted.setdefault(
+            (row.region_id, row.territory_key),
+            {
+                "region_id": row.region_id,
+                "name": row.territory,
+                "name_key": row.territory_key,
+                "created_at": now,
+            },
         )
-        return {key: r.id for key, r in found.items()}
-
-    ids = stored()
-    missing = [
-        {"region_id": region_id, "name": name, "name_key": key, "created_at": now}
-        for (region_id, key), name in wanted.items()
-        if (region_id, key) not in ids
-    ]
-    if missing:
-        _insert(session, Territory, missing)
-        ids = stored()
-    result.territories = len(missing)
+    ids, result.territories = _ensure(
+        session,
+        Territory,
+        wanted,
+        (Territory.id, Territory.region_id, Territory.name_key),
+        Territory.region_id,
+        lambda r: (r.region_id, r.name_key),
+    )
     return ids
 
 
@@ -222,22 +242,14 @@ def _contacts(
             territory_id = territories[(row.region_id, row.territory_key)]
             want(ContactRole.GERENTE, row, row.gerente_email, None, territory_id=territory_id)
 
-    def stored() -> dict[ContactKey, int]:
-        found = _lookup(
-            session,
-            (Contact.id, Contact.role, Contact.region_id, Contact.scope, Contact.email),
-            Contact.scope,
-            [key[2] for key in wanted],
-            lambda r: (r.role, r.region_id, r.scope, r.email),
-        )
-        return {key: r.id for key, r in found.items()}
-
-    ids = stored()
-    missing = [values for key, values in wanted.items() if key not in ids]
-    if missing:
-        _insert(session, Contact, missing)
-        ids = stored()
-    result.contacts = len(missing)
+    ids, result.contacts = _ensure(
+        session,
+        Contact,
+        wanted,
+        (Contact.id, Contact.role, Contact.region_id, Contact.scope, Contact.email),
+        Contact.scope,
+        lambda r: (r.role, r.region_id, r.scope, r.email),
+    )
     return ids
 
 
@@ -273,22 +285,14 @@ def _actas(
                 "created_at": now,
             }
 
-    def stored() -> dict[ActaDbKey, int]:
-        found = _lookup(
-            session,
-            (Acta.id, Acta.territory_id, Acta.held_on, Acta.instance_key, Acta.number),
-            Acta.territory_id,
-            [key[0] for key in wanted],
-            lambda r: (r.territory_id, r.held_on, r.instance_key, r.number),
-        )
-        return {key: r.id for key, r in found.items()}
-
-    ids = stored()
-    missing = [values for key, values in wanted.items() if key not in ids]
-    if missing:
-        _insert(session, Acta, missing)
-        ids = stored()
-    result.actas = len(missing)
+    ids, result.actas = _ensure(
+        session,
+        Acta,
+        wanted,
+        (Acta.id, Acta.territory_id, Acta.held_on, Acta.instance_key, Acta.number),
+        Acta.territory_id,
+        lambda r: (r.territory_id, r.held_on, r.instance_key, r.number),
+    )
     return ids
 
 
