@@ -29,6 +29,7 @@ from models.commitments import (
 )
 from models.geography import Region
 from models.parties import Contact, ContactRole, Institution, Territory
+from models.stages import first_stage_on
 from models.timestamps import utc_now
 
 CHUNK = 500
@@ -355,6 +356,8 @@ def _commitments(
                     f"{existing.id}» para cambiarlo."
                 )
             continue
+        calendar = calendar_for(iso[row.region_id])
+        due_date = calendar.roll_forward(row.plazo)
         new_rows.append(
             {
                 "acta_id": acta_id,
@@ -370,7 +373,8 @@ def _commitments(
                 "plazo_text": row.plazo_text,
                 "original_plazo": row.plazo,
                 "plazo": row.plazo,
-                "due_date": calendar_for(iso[row.region_id]).roll_forward(row.plazo),
+                "due_date": due_date,
+                "next_stage_on": first_stage_on(due_date, calendar, row.held_on),
                 "status": StoredStatus.PENDIENTE.value,
                 "fulfilled_on": None,
                 "cancelled_on": None,

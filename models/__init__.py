@@ -18,6 +18,7 @@ from models.commitments import (
 from models.geography import Comuna, Region, RegionAlias
 from models.parties import Contact, ContactRole, Institution, Territory
 from models.protocols import Periodicity, Protocol, ProtocolRecipient
+from models.reminders import CycleRun, OutboxMessage, OutboxStatus, Reminder, ReminderDelivery
 
 __all__ = [
     "Acta",
@@ -28,12 +29,17 @@ __all__ = [
     "Comuna",
     "Contact",
     "ContactRole",
+    "CycleRun",
     "Institution",
+    "OutboxMessage",
+    "OutboxStatus",
     "Periodicity",
     "Protocol",
     "ProtocolRecipient",
     "Region",
     "RegionAlias",
+    "Reminder",
+    "ReminderDelivery",
     "Status",
     "StoredStatus",
     "Territory",

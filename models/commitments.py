@@ -106,6 +106,7 @@ class Commitment(SQLModel, table=True):
     status: str = Field(default=StoredStatus.PENDIENTE, max_length=20)
     fulfilled_on: date | None = None
     cancelled_on: date | None = None
+    next_stage_on: date | None = Field(default=None, index=True)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 

@@ -20,6 +20,7 @@ from models.commitments import (
 )
 from models.dates import format_long
 from models.geography import Region
+from models.stages import first_stage_on
 from models.timestamps import utc_now
 from tracking.errors import InvalidChange, NotFound
 
@@ -167,6 +168,19 @@ def plan_change(
     )
 
 
+def _next_stage_on(
+    commitment: Commitment, plan: Plan, calendar: BusinessCalendar, acta_date: date
+) -> date | None:
+    """Closed commitments leave the reminder index; a new due date or a
+    reopening starts the stages again (those already sent stay recorded)."""
+    if plan.status != StoredStatus.PENDIENTE:
+        return None
+    restart = any(entry.field in {"plazo", "status"} for entry in plan.entries)
+    if restart or commitment.next_stage_on is None:
+        return first_stage_on(plan.due_date, calendar, acta_date)
+    return commitment.next_stage_on
+
+
 def apply_change(
     session: Session, commitment_id: int, change: Change, actor: str, today: date
 ) -> Plan:
@@ -182,7 +196,8 @@ def apply_change(
             CommitmentDeadline.commitment_id == commitment_id
         )
     ).one()
-    plan = plan_change(commitment, acta_date, change, today, calendar_for(iso), last_agreed_on)
+    calendar = calendar_for(iso)
+    plan = plan_change(commitment, acta_date, change, today, calendar, last_agreed_on)
     now = utc_now()
     commitment.status = plan.status
     commitment.fulfilled_on = plan.fulfilled_on
@@ -192,6 +207,7 @@ def apply_change(
     commitment.due_date = plan.due_date
     commitment.plazo_text = plan.plazo_text
     commitment.updated_at = now
+    commitment.next_stage_on = _next_stage_on(commitment, plan, calendar, acta_date)
     session.add(commitment)
     if any(entry.field == "plazo" for entry in plan.entries):
         session.add(

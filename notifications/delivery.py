@@ -1,0 +1,125 @@
+"""Delivering the outbox: claim a batch, send it over a few persistent
+connections at once, record each outcome as soon as it is known."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from config import Settings
+from notifications.compose import compose
+from notifications.outbox import (
+    Claimed,
+    claim,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    release_expired,
+)
+from notifications.transports import (
+    PermanentFailure,
+    TemporaryFailure,
+    Transport,
+    transport_for,
+)
+
+BATCH = 200
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def __add__(self, other: DeliveryReport) -> DeliveryReport:
+        return DeliveryReport(
+            self.sent + other.sent, self.retrying + other.retrying, self.failed + other.failed
+        )
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _label(message: Claimed) -> str:
+    folder = str(message.cycle_date) if message.cycle_date else message.kind
+    return f"{folder}/{message.id:07d}-{message.recipient}"
+
+
+async def _send_batch(
+    engine: Engine,
+    settings: Settings,
+    batch: list[Claimed],
+    make_transport: Callable[[], Transport],
+    now: datetime,
+    concurrency: int,
+) -> DeliveryReport:
+    report = DeliveryReport()
+    queue: asyncio.Queue[Claimed] = asyncio.Queue()
+    for message in batch:
+        queue.put_nowait(message)
+
+    async def work() -> None:
+        async with make_transport() as transport:
+            while True:
+                try:
+                    message = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                mime = compose(
+                    mail_from=settings.mail_from,
+                    recipient=message.recipient,
+                    recipient_name=message.recipient_name,
+                    subject=message.subject,
+                    text=message.body_text,
+                    html=message.body_html,
+                    message_id=message.message_id,
+                    date=now,
+                )
+                try:
+                    await transport.send(mime, label=_label(message))
+                except TemporaryFailure as exc:
+                    if mark_retry(engine, message, now, str(exc)):
+                        report.retrying += 1
+                    else:
+                        report.failed += 1
+                except PermanentFailure as exc:
+                    mark_failed(engine, message, str(exc))
+                    report.failed += 1
+                else:
+                    mark_sent(engine, message, now)
+                    report.sent += 1
+
+    workers = max(1, min(concurrency, len(batch)))
+    await asyncio.gather(*(work() for _ in range(workers)))
+    return report
+
+
+async def deliver(
+    engine: Engine,
+    settings: Settings,
+    *,
+    now: datetime,
+    concurrency: int = 4,
+    make_transport: Callable[[], Transport] | None = None,
+    worker: str | None = None,
+) -> DeliveryReport:
+    """Send every message due at ``now``. Messages that fail temporarily
+    are rescheduled with backoff and left for a later delivery run, so one
+    call always ends."""
+    factory = make_transport or (lambda: transport_for(settings))
+    name = worker or worker_name()
+    release_expired(engine, now)
+    total = DeliveryReport()
+    while True:
+        batch = claim(engine, now, name, BATCH)
+        if not batch:
+            return total
+        total = total + await _send_batch(engine, settings, batch, factory, now, concurrency)

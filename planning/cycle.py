@@ -1,0 +1,257 @@
+"""Planning a cycle in the database: the due rows come from one indexed
+query (``next_stage_on <= day``), so the cost follows the messages to send,
+not the commitments stored. Reminders, outbox rows and their links are
+written in one transaction under unique keys: planning twice changes
+nothing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from config import Settings
+from models.commitments import Acta, Commitment, StoredStatus
+from models.geography import Region
+from models.parties import Contact, ContactRole, Institution, Territory
+from models.reminders import OutboxMessage, Reminder, ReminderDelivery
+from models.timestamps import utc_now
+from notifications.compose import message_id_for
+from notifications.render import render
+from planning.policy import Contacts, DayPlan, DueCommitment, Person, plan_day
+
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    due: int
+    reminders: int
+    messages: int
+
+
+def _table(model: Any) -> Any:
+    return model.__table__
+
+
+def open_on(day: date) -> Any:
+    """SQL: the commitment was open on ``day`` (business dates)."""
+    return or_(
+        Commitment.status == StoredStatus.PENDIENTE,
+        and_(Commitment.status == StoredStatus.CUMPLIDO, Commitment.fulfilled_on > day),
+        and_(Commitment.status == StoredStatus.CANCELADO, Commitment.cancelled_on > day),
+    )
+
+
+def _acta_label(kind: str, instance: str, number: str, held_on: date) -> str:
+    from models.dates import format_long
+
+    label = instance
+    if number:
+        label += f" N° {number}"
+    name = "Acta" if kind == "acta" else kind.capitalize()
+    return f"{name} de {label} del {format_long(held_on)}"
+
+
+def _due(connection: Connection, day: date) -> list[DueCommitment]:
+    query = (
+        select(
+            Commitment.id,
+            Commitment.region_id,
+            Region.iso_code,
+            Commitment.territory_id,
+            Territory.name.label("territory"),
+            Commitment.institution_id,
+            Institution.name.label("institution"),
+            Commitment.responsable_id,
+            Commitment.text,
+            Commitment.amount,
+            Commitment.plazo,
+            Commitment.due_date,
+            Acta.held_on,
+            Acta.kind,
+            Acta.instance,
+            Acta.number,
+        )
+        .join(Acta, Acta.id == Commitment.acta_id)
+        .join(Region, Region.id == Commitment.region_id)
+        .join(Territory, Territory.id == Commitment.territory_id)
+        .join(Institution, Institution.id == Commitment.institution_id)
+        .where(Commitment.next_stage_on <= day, open_on(day))  # type: ignore[operator]
+    )
+    return [
+        DueCommitment(
+            id=row.id,
+            region_id=row.region_id,
+            region_iso=row.iso_code,
+            territory_id=row.territory_id,
+            territory=row.territory,
+            institution_id=row.institution_id,
+            institution=row.institution,
+            responsable_id=row.responsable_id,
+            text=row.text,
+            amount=row.amount,
+            plazo=row.plazo,
+            due_date=row.due_date,
+            acta_date=row.held_on,
+            acta_label=_acta_label(row.kind, row.instance, row.number, row.held_on),
+        )
+        for row in connection.execute(query)
+    ]
+
+
+def _chunked(values: list[Any]) -> list[list[Any]]:
+    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def _sent(connection: Connection, ids: list[int]) -> set[tuple[int, date, int]]:
+    table = _table(Reminder)
+    sent: set[tuple[int, date, int]] = set()
+    for chunk in _chunked(ids):
+        query = select(table.c.commitment_id, table.c.due_date, table.c.stage).where(
+            table.c.commitment_id.in_(chunk)
+        )
+        sent.update((r[0], r[1], r[2]) for r in connection.execute(query))
+    return sent
+
+
+def _contacts(connection: Connection, due: list[DueCommitment]) -> Contacts:
+    table = _table(Contact)
+    responsables: dict[int, Person] = {}
+    for chunk in _chunked(sorted({c.responsable_id for c in due})):
+        for row in connection.execute(
+            select(table.c.id, table.c.email, table.c.name).where(table.c.id.in_(chunk))
+        ):
+            responsables[row.id] = Person(row.email, row.name)
+    gerentes: dict[int, list[Person]] = defaultdict(list)
+    for chunk in _chunked(sorted({c.territory_id for c in due})):
+        for row in connection.execute(
+            select(table.c.territory_id, table.c.email, table.c.name)
+            .where(table.c.role == ContactRole.GERENTE, table.c.territory_id.in_(chunk))
+            .order_by(table.c.id)
+        ):
+            gerentes[row.territory_id].append(Person(row.email, row.name))
+    directors: dict[tuple[int, int], list[Person]] = defaultdict(list)
+    for chunk in _chunked(sorted({c.institution_id for c in due})):
+        for row in connection.execute(
+            select(table.c.institution_id, table.c.region_id, table.c.email, table.c.name)
+            .where(table.c.role == ContactRole.DIRECTOR, table.c.institution_id.in_(chunk))
+            .order_by(table.c.id)
+        ):
+            directors[(row.institution_id, row.region_id)].append(Person(row.email, row.name))
+    return Contacts(responsables, dict(gerentes), dict(directors))
+
+
+def _write(connection: Connection, day: date, plan: DayPlan, settings: Settings) -> int:
+    now = utc_now()
+    if plan.reminders:
+        connection.execute(
+            insert(_table(Reminder)),
+            [
+                {
+                    "commitment_id": r.commitment_id,
+                    "due_date": r.due_date,
+                    "stage": r.stage.offset,
+                    "stage_on": r.stage.on,
+                    "cycle_date": day,
+                    "created_at": now,
+                }
+                for r in plan.reminders
+            ],
+        )
+    reminder_ids: dict[tuple[int, date, int], int] = {}
+    table = _table(Reminder)
+    for chunk in _chunked(sorted({r.commitment_id for r in plan.reminders})):
+        for row in connection.execute(
+            select(table.c.id, table.c.commitment_id, table.c.due_date, table.c.stage).where(
+                table.c.commitment_id.in_(chunk)
+            )
+        ):
+            reminder_ids[(row.commitment_id, row.due_date, row.stage)] = row.id
+    outbox = _table(OutboxMessage)
+    rows: list[dict[str, Any]] = []
+    for digest in plan.digests:
+        key = f"digest:{day.isoformat()}:{digest.recipient}:{digest.key_suffix}"
+        overdue = sum(1 for e in digest.entries if e.overdue)
+        due_today = sum(1 for e in digest.entries if e.today)
+        rendered = render(
+            "digest",
+            {
+                "day": day,
+                "recipient": digest.recipient,
+                "recipient_name": digest.recipient_name,
+                "entries": digest.entries,
+                "total": len(digest.entries),
+                "overdue": overdue,
+                "due_today": due_today,
+                "subject": "",
+            },
+        )
+        rows.append(
+            {
+                "key": key,
+                "kind": "digest",
+                "cycle_date": day,
+                "recipient": digest.recipient,
+                "recipient_name": digest.recipient_name,
+                "subject": rendered.subject,
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+                "message_id": message_id_for(key, settings.mail_from),
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "claimed_by": None,
+                "claimed_at": None,
+                "sent_at": None,
+                "last_error": None,
+                "created_at": now,
+            }
+        )
+    for chunk in _chunked(rows):
+        connection.execute(insert(outbox), chunk)
+    outbox_ids: dict[str, int] = {}
+    for chunk in _chunked([row["key"] for row in rows]):
+        for row in connection.execute(
+            select(outbox.c.id, outbox.c.key).where(outbox.c.key.in_(chunk))
+        ):
+            outbox_ids[row.key] = row.id
+    links = [
+        {
+            "reminder_id": reminder_ids[(entry.commitment_id, entry.due_date, entry.stage)],
+            "outbox_id": outbox_ids[row["key"]],
+            "audience": digest.audiences[entry.commitment_id].value,
+        }
+        for digest, row in zip(plan.digests, rows, strict=True)
+        for entry in digest.entries
+    ]
+    for chunk in _chunked(links):
+        connection.execute(insert(_table(ReminderDelivery)), chunk)
+    if plan.next_stage_on:
+        commitment = _table(Commitment)
+        connection.execute(
+            update(commitment)
+            .where(commitment.c.id == bindparam("cid"))
+            .values(next_stage_on=bindparam("next_on")),
+            [{"cid": cid, "next_on": on} for cid, on in plan.next_stage_on.items()],
+        )
+    return len(rows)
+
+
+def plan_cycle(engine: Engine, settings: Settings, day: date) -> PlanReport:
+    """Plan the cycle of ``day``: reminders and one digest per recipient,
+    in one transaction."""
+    with engine.begin() as connection:
+        due = _due(connection, day)
+        if not due:
+            return PlanReport(0, 0, 0)
+        ids = [c.id for c in due]
+        plan = plan_day(
+            day, due, _sent(connection, ids), _contacts(connection, due), settings.base_url
+        )
+        messages = _write(connection, day, plan, settings)
+    return PlanReport(len(due), len(plan.reminders), messages)
