@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     mail_from: str = "Seguimiento de Compromisos <no-responder@localhost>"
     base_url: str = "http://127.0.0.1:8000"
     secret_key: SecretStr | None = None
+    orchestration: Literal["auto", "direct", "prefect"] = "auto"
+    cycle_time: str = "07:00"
+    smtp_concurrency: int = Field(default=4, ge=1, le=32)
 
     @classmethod
     def settings_customise_sources(
@@ -87,6 +90,18 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("no es una zona horaria IANA (ejemplo: America/Santiago)") from None
         return value
+
+    @field_validator("cycle_time")
+    @classmethod
+    def _valid_cycle_time(cls, value: str) -> str:
+        hour, _, minute = value.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and len(minute) == 2):
+            raise ValueError("debe tener la forma HH:MM (ejemplo: 07:00)")
+        # Between 01:00 and 23:00 local time a daily job neither skips nor
+        # runs twice on the days America/Santiago changes its clocks.
+        if not (1 <= int(hour) <= 22 and int(minute) < 60):
+            raise ValueError("debe estar entre 01:00 y 22:59 (hora local)")
+        return f"{int(hour):02d}:{minute}"
 
     @field_validator("base_url")
     @classmethod

@@ -1,0 +1,147 @@
+"""The daily cycle as plain steps: open the run, plan reminders, deliver
+the outbox, close the run. ``flows.prefect_flows`` wraps the same steps as
+Prefect tasks; :func:`run_cycle` picks the engine (see README, "Daily
+cycle")."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, update
+from sqlalchemy.engine import Engine
+
+from config import Settings
+from models.db import make_engine
+from models.reminders import CycleRun
+from notifications.delivery import DeliveryReport, deliver
+from notifications.transports import Transport
+from planning.cycle import PlanReport, plan_cycle
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    day: date
+    orchestrator: str
+    due: int
+    reminders: int
+    messages: int
+    sent: int
+    retrying: int
+    failed: int
+
+    def record(self) -> dict[str, object]:
+        data = asdict(self)
+        data["day"] = self.day.isoformat()
+        return data
+
+
+def uses_prefect(settings: Settings) -> bool:
+    """Prefect's engine runs the cycle when asked to, or (``auto``) when a
+    Prefect API is configured; otherwise the same steps run in-process, so
+    a one-off run does not start Prefect's ephemeral server."""
+    if settings.orchestration == "prefect":
+        return True
+    return settings.orchestration == "auto" and bool(os.environ.get("PREFECT_API_URL"))
+
+
+def open_run(engine: Engine, day: date, orchestrator: str) -> int:
+    table = CycleRun.__table__  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        result = connection.execute(
+            insert(table).values(
+                cycle_date=day, started_at=datetime.now(UTC), orchestrator=orchestrator
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+
+def close_run(engine: Engine, run_id: int, plan: PlanReport, delivery: DeliveryReport) -> None:
+    table = CycleRun.__table__  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        connection.execute(
+            update(table)
+            .where(table.c.id == run_id)
+            .values(
+                finished_at=datetime.now(UTC),
+                reminders=plan.reminders,
+                messages=plan.messages,
+                sent=delivery.sent,
+                retrying=delivery.retrying,
+                failed=delivery.failed,
+            )
+        )
+
+
+async def run_steps(
+    engine: Engine,
+    settings: Settings,
+    day: date,
+    *,
+    orchestrator: str = "direct",
+    now: datetime | None = None,
+    make_transport: Callable[[], Transport] | None = None,
+) -> CycleReport:
+    """The cycle of ``day`` with the steps called directly."""
+    run_id = open_run(engine, day, orchestrator)
+    plan = plan_cycle(engine, settings, day)
+    delivery = await deliver(
+        engine,
+        settings,
+        now=now or datetime.now(UTC),
+        concurrency=settings.smtp_concurrency,
+        make_transport=make_transport,
+    )
+    close_run(engine, run_id, plan, delivery)
+    return CycleReport(
+        day, orchestrator, plan.due, plan.reminders, plan.messages,
+        delivery.sent, delivery.retrying, delivery.failed,
+    )  # fmt: skip
+
+
+@contextmanager
+def prefect_environment(settings: Settings) -> Iterator[None]:
+    """The caller's settings as ``CUMPLE_*`` variables (Prefect tasks read
+    them as a worker would) and Prefect's housekeeping: its home under the
+    data dir, no telemetry (there is no internet), a startup timeout that
+    fits a cold ephemeral server. Set before Prefect is imported."""
+    forced = {
+        "CUMPLE_DATABASE_URL": settings.database_url,
+        "CUMPLE_DATA_DIR": str(Path(settings.data_dir).resolve()),
+    }
+    defaults = {
+        "PREFECT_HOME": str((Path(settings.data_dir) / "prefect").resolve()),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    }
+    saved = {name: os.environ.get(name) for name in [*forced, *defaults]}
+    os.environ.update(forced)
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+async def run_cycle(settings: Settings, day: date) -> CycleReport:
+    """One daily cycle for ``day`` (``cumple run``, the scheduler)."""
+    if uses_prefect(settings):
+        with prefect_environment(settings):
+            from flows.prefect_flows import run_through_prefect
+
+            return await run_through_prefect(settings, day)
+    engine = make_engine(settings.database_url)
+    try:
+        return await run_steps(engine, settings, day)
+    finally:
+        engine.dispose()

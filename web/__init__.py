@@ -1,0 +1,1 @@
+"""The web application (FastAPI): an app factory, as in flask's tutorial."""
