@@ -87,12 +87,13 @@ async def run_steps(
     make_transport: Callable[[], Transport] | None = None,
 ) -> CycleReport:
     """The cycle of ``day`` with the steps called directly."""
+    moment = now or datetime.now(UTC)
     run_id = open_run(engine, day, orchestrator)
-    plan = plan_cycle(engine, settings, day)
+    plan = plan_cycle(engine, settings, day, moment)
     delivery = await deliver(
         engine,
         settings,
-        now=now or datetime.now(UTC),
+        now=moment,
         concurrency=settings.smtp_concurrency,
         make_transport=make_transport,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
@@ -146,8 +146,9 @@ def _contacts(connection: Connection, due: list[DueCommitment]) -> Contacts:
     return Contacts(responsables, dict(gerentes), dict(directors))
 
 
-def _write(connection: Connection, day: date, plan: DayPlan, settings: Settings) -> int:
-    now = utc_now()
+def _write(
+    connection: Connection, day: date, plan: DayPlan, settings: Settings, now: datetime
+) -> int:
     if plan.reminders:
         connection.execute(
             insert(_table(Reminder)),
@@ -242,9 +243,12 @@ def _write(connection: Connection, day: date, plan: DayPlan, settings: Settings)
     return len(rows)
 
 
-def plan_cycle(engine: Engine, settings: Settings, day: date) -> PlanReport:
+def plan_cycle(
+    engine: Engine, settings: Settings, day: date, now: datetime | None = None
+) -> PlanReport:
     """Plan the cycle of ``day``: reminders and one digest per recipient,
-    in one transaction."""
+    in one transaction. ``now`` stamps the rows and makes the messages due
+    (default: the current instant)."""
     with engine.begin() as connection:
         due = _due(connection, day)
         if not due:
@@ -253,5 +257,5 @@ def plan_cycle(engine: Engine, settings: Settings, day: date) -> PlanReport:
         plan = plan_day(
             day, due, _sent(connection, ids), _contacts(connection, due), settings.base_url
         )
-        messages = _write(connection, day, plan, settings)
+        messages = _write(connection, day, plan, settings, now or utc_now())
     return PlanReport(len(due), len(plan.reminders), messages)
