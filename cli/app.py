@@ -127,7 +127,7 @@ def demo_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption
 
     runtime = open_runtime(database_url, data_dir, require_schema=False)
     today = runtime.today()
-    result = load_demo(runtime.engine, today)
+    result = load_demo(runtime.engine, runtime.settings, today)
     with Session(runtime.engine) as session:
         views = list_commitments(session, Filters(), today)
     out = console()
@@ -140,6 +140,18 @@ def demo_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption
     typer.echo(_import_summary(result.imported))
     if result.facts_recorded:
         typer.echo(f"Se registraron {result.facts_recorded} avances de demostración.")
+    for report in result.cycles:
+        typer.echo(
+            f"Ciclo del {report.day:%d-%m-%Y}: "
+            f"{_count(report.reminders, 'recordatorio', 'recordatorios')}, "
+            f"{_count(report.sent, 'correo enviado', 'correos enviados')}."
+        )
+    mail = (
+        f"servidor SMTP {runtime.settings.smtp_host}"
+        if runtime.settings.smtp_host
+        else str(runtime.settings.mail_dir.resolve())
+    )
+    typer.echo(f"Correo (.eml, uno por mensaje, por día): {mail}")
     typer.echo(f"Base de datos: {runtime.settings.safe_database_url()}")
     typer.echo(f"Carpeta de datos: {runtime.settings.data_dir.resolve()}")
     typer.echo("Pruebe: cumple commitments list --status vencido · cumple commitments show 1")

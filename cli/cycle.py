@@ -48,6 +48,8 @@ def run_command(
         f"correos; enviados {report.sent}, en reintento {report.retrying}, "
         f"fallidos {report.failed} ({where})."
     )
+    if report.failed:
+        typer.echo("Revise los correos no entregados con «cumple outbox».")
 
 
 def serve_command(

@@ -4,15 +4,19 @@ Running it again changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from importlib import resources
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from config import Settings
+from flows.cycle import CycleReport, run_steps
 from importer import ImportReport, import_file
+from models.calendar import calendar_for
 from models.commitments import Commitment, CommitmentEvent
 from models.parties import Institution
 from models.schema import InitResult, init_database
@@ -20,6 +24,7 @@ from models.text import fold, text_key
 from tracking.updates import Change, apply_change
 
 ACTOR = "demo"
+SIMULATED_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class DemoResult:
     init: InitResult
     imported: ImportReport
     facts_recorded: int
+    cycles: list[CycleReport]
 
 
 def _find(session: Session, fact: DemoFact) -> Commitment | None:
@@ -125,10 +131,33 @@ def record_facts(engine: Engine, today: date) -> int:
     return recorded
 
 
-def load_demo(engine: Engine, today: date) -> DemoResult:
-    """Create the schema, import the demo actas, record the demo facts."""
+def simulated_days(today: date, count: int = SIMULATED_DAYS) -> list[date]:
+    """The last ``count`` national business days up to ``today``."""
+    calendar = calendar_for(None)
+    days = [today] if calendar.is_business_day(today) else []
+    day = today
+    while len(days) < count:
+        day = calendar.add(day, -1)
+        days.append(day)
+    return sorted(days)
+
+
+def run_cycles(engine: Engine, settings: Settings, days: list[date]) -> list[CycleReport]:
+    """The daily cycle on each day, as if it had run at 08:00 that day;
+    the digests land in the mail sink (or the configured SMTP server)."""
+    reports = []
+    for day in days:
+        morning = datetime.combine(day, time(8, 0), tzinfo=settings.zone).astimezone(UTC)
+        reports.append(asyncio.run(run_steps(engine, settings, day, now=morning)))
+    return reports
+
+
+def load_demo(engine: Engine, settings: Settings, today: date) -> DemoResult:
+    """Create the schema, import the demo actas, record the demo facts and
+    run the daily cycle over the last few business days."""
     init = init_database(engine)
     source = resources.files("demo").joinpath("actas_demo.csv")
     with resources.as_file(source) as path:
         imported = import_file(engine, path, actor=ACTOR)
-    return DemoResult(init, imported, record_facts(engine, today))
+    facts = record_facts(engine, today)
+    return DemoResult(init, imported, facts, run_cycles(engine, settings, simulated_days(today)))

@@ -6,6 +6,7 @@ cycle")."""
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -46,7 +47,24 @@ def uses_prefect(settings: Settings) -> bool:
     a one-off run does not start Prefect's ephemeral server."""
     if settings.orchestration == "prefect":
         return True
-    return settings.orchestration == "auto" and bool(os.environ.get("PREFECT_API_URL"))
+    return settings.orchestration == "auto" and prefect_api_configured()
+
+
+def prefect_api_configured() -> bool:
+    """Whether ``PREFECT_API_URL`` is set, in the environment or in the
+    active Prefect profile, read without importing Prefect (which costs
+    most of a second)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    try:
+        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active", "ephemeral")
+    profile = profiles.get("profiles", {}).get(active, {})
+    return bool(isinstance(profile, dict) and profile.get("PREFECT_API_URL"))
 
 
 def open_run(engine: Engine, day: date, orchestrator: str) -> int:

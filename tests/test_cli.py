@@ -245,6 +245,8 @@ def test_demo_is_idempotent(cli: Cli) -> None:
     first = cli("demo")
     assert first.returncode == 0, first.stderr
     assert "30 compromisos" in first.stdout and "$15.000.000" in first.stdout
+    assert "correos enviados" in first.stdout
+    assert list((cli.folder / "var" / "mail").rglob("*.eml"))
     second = cli("demo")
     assert second.returncode == 0
     assert "0 actas, 0 compromisos" in second.stdout
@@ -270,3 +272,29 @@ def test_secrets_stay_out_of_messages_and_help(cli: Cli) -> None:
             assert secret.split("@")[0].split(":")[-1] not in shown
     failed = cli("commitments", "list", env=env)
     assert failed.returncode == 1 and "base de datos" in failed.stderr
+
+
+def test_run_twice_and_outbox_shows_failures(ready: Cli) -> None:
+    from tests.smtp_server import smtp_server
+
+    rows = [
+        row(plazo="2026-09-21", responsable_email="r1@a.cl"),
+        row(compromiso="otro", plazo="2026-09-21", responsable_email="r2@a.cl"),
+    ]
+    ready("import", str(write_csv(ready.folder / "a.csv", rows)))
+    with smtp_server() as (handler, port):
+        handler.plan["r2@a.cl"] = ["550"]
+        env = {"CUMPLE_SMTP_HOST": "127.0.0.1", "CUMPLE_SMTP_PORT": str(port)}
+        first = ready("run", "--date", "2026-09-21", "--format", "json", env=env)
+        assert first.returncode == 0, first.stderr
+        [report] = json.loads(first.stdout)
+        assert (report["reminders"], report["sent"], report["failed"]) == (2, 1, 1)
+        second = ready("run", "--date", "2026-09-21", env=env)
+        assert second.returncode == 0 and "0 recordatorios en 0 correos" in second.stdout
+    assert [r.envelope_to for r in handler.received] == [["r1@a.cl"]]
+    failed = ready.json("outbox")
+    assert [(f["destinatario"], str(f["error"])[:3]) for f in failed] == [("r2@a.cl", "550")]
+    table = ready("outbox")
+    assert "1 failed" in table.stdout and "r2@a.cl" in table.stdout
+    bad = ready("run", "--date", "mañana")
+    assert bad.returncode == 1 and "--date" in bad.stderr
