@@ -1,16 +1,25 @@
 """Turning an outbox row into a MIME message: text with an HTML
-alternative, UTF-8, a stable Message-ID. Python's ``email`` package with
-the SMTP policy refuses CR or LF inside a header, so no field can inject
-one."""
+alternative, UTF-8, a stable Message-ID.
+
+Built with ``email.mime`` (the compat32 policy), several times faster than
+``EmailMessage``'s header registry for the thousands of digests of a cycle.
+Header injection is prevented here, not left to the policy: every header
+value is folded to one line before it is set, and non-ASCII names are
+RFC 2047 encoded."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, parseaddr
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
+
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP
 
 
 def message_id_for(key: str, mail_from: str) -> str:
@@ -21,8 +30,21 @@ def message_id_for(key: str, mail_from: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def _single_line(text: str) -> str:
+def single_line(text: str) -> str:
+    """``text`` with every run of white space (CR and LF included) as one
+    space: what may go into a header."""
     return " ".join(text.split())
+
+
+def _address(name: str, address: str) -> str:
+    name = single_line(name)
+    if name and not name.isascii():
+        return formataddr((str(Header(name, "utf-8")), single_line(address)))
+    return formataddr((name, single_line(address)))
+
+
+def _text_part(body: str, subtype: str) -> MIMEText:
+    return MIMEText(body, subtype, _UTF8)  # type: ignore[arg-type]
 
 
 def compose(
@@ -36,20 +58,29 @@ def compose(
     message_id: str,
     date: datetime,
     attachments: list[tuple[str, str, bytes]] | None = None,
-) -> EmailMessage:
+) -> MIMEMultipart:
     """The message to send. ``attachments`` are ``(filename, mime type,
     content)``."""
-    message = EmailMessage(policy=SMTP)
+    body = MIMEMultipart("alternative")
+    body.attach(_text_part(text, "plain"))
+    body.attach(_text_part(html, "html"))
+    if attachments:
+        message = MIMEMultipart("mixed")
+        message.attach(body)
+        for filename, mime, content in attachments:
+            part = MIMEApplication(content, _subtype=mime.partition("/")[2] or "octet-stream")
+            part.add_header("Content-Disposition", "attachment", filename=single_line(filename))
+            message.attach(part)
+    else:
+        message = body
     from_name, from_address = parseaddr(mail_from)
-    message["From"] = str(Address(_single_line(from_name), addr_spec=from_address))
-    message["To"] = str(Address(_single_line(recipient_name or ""), addr_spec=recipient))
-    message["Subject"] = _single_line(subject)
+    message["From"] = _address(from_name, from_address)
+    message["To"] = _address(recipient_name or "", recipient)
+    clean_subject = single_line(subject)
+    message["Subject"] = (
+        clean_subject if clean_subject.isascii() else Header(clean_subject, "utf-8").encode()
+    )
     message["Date"] = format_datetime(date)
-    message["Message-ID"] = message_id
+    message["Message-ID"] = single_line(message_id)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text, charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
-    for filename, mime, content in attachments or []:
-        maintype, _, subtype = mime.partition("/")
-        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return message

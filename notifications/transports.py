@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 import ssl
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -35,7 +35,7 @@ class Transport(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    async def send(self, message: EmailMessage, *, label: str) -> None: ...
+    async def send(self, message: Message, *, label: str) -> None: ...
 
 
 class SinkTransport:
@@ -52,7 +52,7 @@ class SinkTransport:
     async def __aexit__(self, *exc: object) -> None:
         return None
 
-    async def send(self, message: EmailMessage, *, label: str) -> None:
+    async def send(self, message: Message, *, label: str) -> None:
         safe = re.sub(r"[^A-Za-z0-9._@/-]+", "_", label).strip("/")
         path = self.folder / f"{safe}.eml"
         try:
@@ -108,7 +108,7 @@ class SmtpTransport:
         self._client = client
         return client
 
-    async def send(self, message: EmailMessage, *, label: str) -> None:
+    async def send(self, message: Message, *, label: str) -> None:
         try:
             client = await self._connect()
             await client.send_message(message)

@@ -3,7 +3,9 @@ and message composition (no header injection, stable Message-ID)."""
 
 from __future__ import annotations
 
+import email
 from datetime import UTC, date, datetime
+from email import policy
 
 import pytest
 
@@ -94,10 +96,12 @@ def test_hostile_text_is_inert() -> None:
         message_id=message_id_for("k", "no-responder@cumple.cl"),
         date=datetime(2026, 9, 24, tzinfo=UTC),
     )
-    raw = message.as_bytes()
-    header_block = raw.split(b"\r\n\r\n", 1)[0]
-    assert b"\r\nBcc:" not in header_block
+    raw = message.as_bytes().replace(b"\r\n", b"\n")
+    header_lines = raw.split(b"\n\n", 1)[0].split(b"\n")
+    assert not [line for line in header_lines if line.lower().startswith(b"bcc")]
     assert message["Bcc"] is None
+    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.SMTP)
+    assert parsed["Bcc"] is None and "evil@example.com" in str(parsed["Subject"])
 
 
 def test_message_id_is_stable_per_key() -> None:
