@@ -3,10 +3,11 @@
     .venv/bin/python -m benchmarks.cycle [--commitments 100000]
 
 Imports a synthetic workbook (see ``benchmarks.import_xlsx``) into a new
-SQLite file, then runs two consecutive daily cycles: the first after a long
-"downtime" (every overdue commitment gets its current stage), the second a
-steady business day. Planning and delivery (to the local .eml sink) are
-timed apart, so that the cost per message can be compared across sizes.
+SQLite file, then runs three daily cycles: an early day when few of the
+stored commitments are due, the day after a long "downtime" (every overdue
+commitment gets its current stage) and a steady business day. Planning and
+delivery (to the local .eml sink) are timed apart, so that the cost per
+message can be compared across sizes.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ def main() -> None:
     started = time.perf_counter()
     import_file(engine, workbook, actor="benchmark")
     print(f"{args.commitments} compromisos importados en {time.perf_counter() - started:.1f} s")
-    for day in (date(2026, 11, 24), date(2026, 11, 25)):
+    # An early day (few of the stored commitments due yet), the day after a
+    # long downtime (every overdue commitment at its current stage), and a
+    # steady business day.
+    for day in (date(2025, 3, 3), date(2026, 11, 24), date(2026, 11, 25)):
         now = datetime(day.year, day.month, day.day, 11, tzinfo=UTC)
         started = time.perf_counter()
         plan = plan_cycle(engine, settings, day, now)

@@ -10,7 +10,15 @@ from babel.dates import format_datetime
 from rich.table import Table
 from sqlmodel import Session
 
-from cli.render import OutputFormat, commitments_table, console, long_date, print_csv, print_json
+from cli.render import (
+    FormatOption,
+    OutputFormat,
+    commitments_table,
+    console,
+    long_date,
+    print_csv,
+    print_json,
+)
 from cli.runtime import (
     ActorOption,
     DatabaseUrlOption,
@@ -27,7 +35,6 @@ from tracking.updates import Change, apply_change
 
 app = typer.Typer(help="Consultar y actualizar compromisos.", no_args_is_help=True)
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Salida: table, csv o json.")]
 OnOption = Annotated[
     str | None,
     typer.Option("--on", help="Fecha AAAA-MM-DD (por defecto, hoy).", show_default=False),

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.render import OutputFormat, console, print_json
-from cli.runtime import DatabaseUrlOption, DataDirOption, open_runtime, option_date
+from cli.render import FormatOption, OutputFormat, console, print_csv, print_json
+from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime, option_date
 
 
 def register(app: typer.Typer) -> None:
@@ -83,32 +83,19 @@ def outbox_command(
         str | None,
         typer.Option("--status", help="pending, sending, sent o failed (por defecto, failed)."),
     ] = "failed",
-    output: Annotated[
-        OutputFormat, typer.Option("--format", help="Salida: table, csv o json.")
-    ] = OutputFormat.TABLE,
+    output: FormatOption = OutputFormat.TABLE,
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Correos en la cola de salida; por defecto, los que no se pudieron entregar."""
-    from sqlalchemy import select
-    from sqlmodel import Session
-
-    from models.reminders import OutboxMessage, OutboxStatus
-    from notifications.outbox import counts
+    from models.reminders import OutboxStatus
+    from notifications.outbox import by_status, counts
 
     runtime = open_runtime(database_url, data_dir)
     allowed = {s.value for s in OutboxStatus}
     if status not in allowed:
-        from cli.runtime import UserError
-
         raise UserError(f"--status «{status}» no existe; use {', '.join(sorted(allowed))}.")
-    with Session(runtime.engine) as session:
-        rows = session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == status)
-            .order_by(OutboxMessage.id.desc())  # type: ignore[union-attr]
-            .limit(500)
-        ).all()
+    rows = by_status(runtime.engine, status)
     records = [
         {
             "id": row.id,
@@ -125,8 +112,6 @@ def outbox_command(
         print_json(records)
         return
     if output is OutputFormat.CSV:
-        from cli.render import print_csv
-
         print_csv(records, list(records[0]) if records else ["id"])
         return
     totals = counts(runtime.engine)

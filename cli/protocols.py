@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cli.render import OutputFormat, console, long_date, print_csv, print_json
+from cli.render import FormatOption, OutputFormat, console, long_date, print_csv, print_json
 from cli.runtime import DatabaseUrlOption, DataDirOption, open_runtime, option_date
 from tracking.protocols import list_protocols, set_protocol
 
@@ -54,9 +54,7 @@ def set_command(
 
 @app.command("list")
 def list_command(
-    output: Annotated[
-        OutputFormat, typer.Option("--format", help="Salida: table, csv o json.")
-    ] = OutputFormat.TABLE,
+    output: FormatOption = OutputFormat.TABLE,
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:

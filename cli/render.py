@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
@@ -22,6 +23,9 @@ class OutputFormat(StrEnum):
     TABLE = "table"
     CSV = "csv"
     JSON = "json"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Salida: table, csv o json.")]
 
 
 def console() -> Console:

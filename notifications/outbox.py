@@ -146,14 +146,14 @@ def counts(engine: Engine) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-def failures(engine: Engine, limit: int = 100) -> Sequence[OutboxMessage]:
-    """The latest messages that could not be delivered."""
+def by_status(engine: Engine, status: str, limit: int = 500) -> Sequence[OutboxMessage]:
+    """The latest messages in ``status`` (newest first)."""
     from sqlmodel import Session
 
     with Session(engine) as session:
         return session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.FAILED)
+            .where(OutboxMessage.status == status)
             .order_by(OutboxMessage.id.desc())  # type: ignore[union-attr]
             .limit(limit)
         ).all()
