@@ -144,7 +144,12 @@ def demo_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption
         typer.echo(
             f"Ciclo del {report.day:%d-%m-%Y}: "
             f"{_count(report.reminders, 'recordatorio', 'recordatorios')}, "
-            f"{_count(report.sent, 'correo enviado', 'correos enviados')}."
+            f"{_count(report.sent, 'correo enviado', 'correos enviados')}"
+            + (
+                f", {_count(report.packages, 'paquete', 'paquetes')} de información."
+                if report.packages
+                else "."
+            )
         )
     mail = (
         f"servidor SMTP {runtime.settings.smtp_host}"
@@ -152,9 +157,15 @@ def demo_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption
         else str(runtime.settings.mail_dir.resolve())
     )
     typer.echo(f"Correo (.eml, uno por mensaje, por día): {mail}")
+    reports = sorted(runtime.settings.reports_dir.glob("*/*/informe.pdf"))
+    if reports:
+        typer.echo(f"Paquetes de información ({len(reports)}):")
+        for path in reports:
+            typer.echo(f"  {path.parent.resolve()}")
     typer.echo(f"Base de datos: {runtime.settings.safe_database_url()}")
     typer.echo(f"Carpeta de datos: {runtime.settings.data_dir.resolve()}")
     typer.echo("Pruebe: cumple commitments list --status vencido · cumple commitments show 1")
+    typer.echo("La aplicación web y el programador: cumple serve (http://127.0.0.1:8000/health)")
 
 
 def _fail(message: str) -> None:

@@ -13,6 +13,9 @@ from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtim
 
 
 def register(app: typer.Typer) -> None:
+    from cli.report import report_command
+
+    app.command("report")(report_command)
     app.command("run")(run_command)
     app.command("serve")(serve_command)
     app.command("outbox")(outbox_command)
@@ -48,6 +51,8 @@ def run_command(
         f"correos; enviados {report.sent}, en reintento {report.retrying}, "
         f"fallidos {report.failed} ({where})."
     )
+    if report.packages:
+        typer.echo(f"Paquetes de información armados y enviados: {report.packages}.")
     if report.failed:
         typer.echo("Revise los correos no entregados con «cumple outbox».")
 

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     orchestration: Literal["auto", "direct", "prefect"] = "auto"
     cycle_time: str = "07:00"
     smtp_concurrency: int = Field(default=4, ge=1, le=32)
+    report_sender: str = "Coordinación Regional de Seguimiento de Compromisos"
 
     @classmethod
     def settings_customise_sources(

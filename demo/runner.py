@@ -19,8 +19,11 @@ from importer import ImportReport, import_file
 from models.calendar import calendar_for
 from models.commitments import Commitment, CommitmentEvent
 from models.parties import Institution
+from models.protocols import Protocol
 from models.schema import InitResult, init_database
 from models.text import fold, text_key
+from tracking.lookup import find_region
+from tracking.protocols import set_protocol
 from tracking.updates import Change, apply_change
 
 ACTOR = "demo"
@@ -88,6 +91,30 @@ FACTS = (
 )
 
 
+DEMO_PROTOCOLS = (
+    ("Antofagasta", ["gobernacion@gore-antofagasta.cl.example"], "quarter", date(2026, 7, 1)),
+    ("Coquimbo", ["gobernacion@gore-coquimbo.cl.example"], "quarter", date(2026, 7, 1)),
+    ("Metropolitana", ["planificacion@gore-rm.cl.example"], "month", date(2026, 10, 1)),
+)
+
+
+def set_protocols(engine: Engine) -> int:
+    """The demo's agreements with three regional governments (once)."""
+    created = 0
+    with Session(engine) as session:
+        for region, recipients, every, since in DEMO_PROTOCOLS:
+            found = find_region(session, region)
+            exists = session.scalars(select(Protocol.id).where(Protocol.region_id == found.id))
+            if exists.first() is None:
+                set_protocol(
+                    session, region_text=region, recipients=recipients, every=every,
+                    since=since, title=None,
+                )  # fmt: skip
+                created += 1
+        session.commit()
+    return created
+
+
 @dataclass(frozen=True)
 class DemoResult:
     init: InitResult
@@ -153,11 +180,13 @@ def run_cycles(engine: Engine, settings: Settings, days: list[date]) -> list[Cyc
 
 
 def load_demo(engine: Engine, settings: Settings, today: date) -> DemoResult:
-    """Create the schema, import the demo actas, record the demo facts and
-    run the daily cycle over the last few business days."""
+    """Create the schema, import the demo actas, record the demo facts, set
+    three protocols and run the daily cycle over the last few business days
+    (which builds and mails the packages due since the protocols began)."""
     init = init_database(engine)
     source = resources.files("demo").joinpath("actas_demo.csv")
     with resources.as_file(source) as path:
         imported = import_file(engine, path, actor=ACTOR)
     facts = record_facts(engine, today)
+    set_protocols(engine)
     return DemoResult(init, imported, facts, run_cycles(engine, settings, simulated_days(today)))

@@ -34,6 +34,7 @@ class CycleReport:
     sent: int
     retrying: int
     failed: int
+    packages: int = 0
 
     def record(self) -> dict[str, object]:
         data = asdict(self)
@@ -78,7 +79,24 @@ def open_run(engine: Engine, day: date, orchestrator: str) -> int:
         return int(result.inserted_primary_key[0])
 
 
-def close_run(engine: Engine, run_id: int, plan: PlanReport, delivery: DeliveryReport) -> None:
+def build_packages(engine: Engine, settings: Settings, day: date, now: datetime) -> int:
+    """Build and queue every information package due by ``day``."""
+    from reports.build import build_package
+    from reports.dispatch import due_packages, record_package
+
+    built_count = 0
+    for due in due_packages(engine, day):
+        built = build_package(engine, settings, due.region, due.period, now=now)
+        package_id = record_package(
+            engine, settings, built, due.recipients, due.recipient_title, now, automatic=True
+        )
+        built_count += package_id is not None
+    return built_count
+
+
+def close_run(
+    engine: Engine, run_id: int, plan: PlanReport, delivery: DeliveryReport, packages: int = 0
+) -> None:
     table = CycleRun.__table__  # type: ignore[attr-defined]
     with engine.begin() as connection:
         connection.execute(
@@ -91,6 +109,7 @@ def close_run(engine: Engine, run_id: int, plan: PlanReport, delivery: DeliveryR
                 sent=delivery.sent,
                 retrying=delivery.retrying,
                 failed=delivery.failed,
+                packages=packages,
             )
         )
 
@@ -108,6 +127,7 @@ async def run_steps(
     moment = now or datetime.now(UTC)
     run_id = open_run(engine, day, orchestrator)
     plan = plan_cycle(engine, settings, day, moment)
+    packages = build_packages(engine, settings, day, moment)
     delivery = await deliver(
         engine,
         settings,
@@ -115,10 +135,10 @@ async def run_steps(
         concurrency=settings.smtp_concurrency,
         make_transport=make_transport,
     )
-    close_run(engine, run_id, plan, delivery)
+    close_run(engine, run_id, plan, delivery, packages)
     return CycleReport(
         day, orchestrator, plan.due, plan.reminders, plan.messages,
-        delivery.sent, delivery.retrying, delivery.failed,
+        delivery.sent, delivery.retrying, delivery.failed, packages,
     )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from config import Settings, load_settings
-from flows.cycle import CycleReport, close_run, open_run
+from flows.cycle import CycleReport, build_packages, close_run, open_run
 from models.db import make_engine
 from notifications.delivery import DeliveryReport, deliver
 from planning.cycle import PlanReport, plan_cycle
@@ -26,6 +26,16 @@ def plan_task(day_iso: str) -> dict[str, int]:
     engine = make_engine(settings.database_url)
     try:
         return asdict(plan_cycle(engine, settings, date.fromisoformat(day_iso)))
+    finally:
+        engine.dispose()
+
+
+@task(name="paquetes", cache_policy=NO_CACHE)
+def packages_task(day_iso: str) -> int:
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        return build_packages(engine, settings, date.fromisoformat(day_iso), datetime.now(UTC))
     finally:
         engine.dispose()
 
@@ -52,13 +62,14 @@ async def daily_cycle(day_iso: str) -> dict[str, object]:
     try:
         run_id = open_run(engine, day, "prefect")
         plan = PlanReport(**plan_task(day_iso))
+        packages = packages_task(day_iso)
         delivery = DeliveryReport(**(await deliver_task()))
-        close_run(engine, run_id, plan, delivery)
+        close_run(engine, run_id, plan, delivery, packages)
     finally:
         engine.dispose()
     report = CycleReport(
         day, "prefect", plan.due, plan.reminders, plan.messages,
-        delivery.sent, delivery.retrying, delivery.failed,
+        delivery.sent, delivery.retrying, delivery.failed, packages,
     )  # fmt: skip
     return report.record()
 

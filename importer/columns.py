@@ -32,6 +32,9 @@ COLUMNS = (
     Column("monto", False),
     Column("fuente", False),
     Column("plazo", True),
+    Column("programa", False),
+    Column("productos", False),
+    Column("beneficiarios", False),
 )
 KNOWN = {column.name for column in COLUMNS}
 

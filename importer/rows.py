@@ -72,6 +72,9 @@ class CommitmentRow:
     source: str | None
     plazo_text: str
     plazo: date
+    programme: str | None = None
+    products: str | None = None
+    beneficiaries: int | None = None
 
     @functools.cached_property
     def acta_key(self) -> ActaKey:
@@ -101,6 +104,7 @@ class CommitmentRow:
         return (
             self.kind, self.institution_rut, self.responsable_email, self.amount,
             self.source, self.plazo, self.director_email, self.gerente_email,
+            self.programme, self.products, self.beneficiaries,
         )  # fmt: skip
 
 
@@ -240,6 +244,9 @@ def _parse_row(row: _Row, regions: RegionIndex) -> CommitmentRow | None:
         amount = None
     source = row.text("fuente", required=False, max_length=300) or None
     plazo_text, plazo = _parse_plazo(row, held_on, region_id, regions)
+    programme = row.text("programa", required=False, max_length=200) or None
+    products = row.text("productos", required=False, max_length=4000, multiline=True) or None
+    beneficiaries = _parse_count(row, "beneficiarios")
     if row.errors:
         return None
     assert held_on is not None and region_id is not None and responsable_email is not None
@@ -263,7 +270,25 @@ def _parse_row(row: _Row, regions: RegionIndex) -> CommitmentRow | None:
         source=source,
         plazo_text=plazo_text,
         plazo=plazo,
+        programme=programme,
+        products=products,
+        beneficiaries=beneficiaries,
     )
+
+
+def _parse_count(row: _Row, column: str) -> int | None:
+    """A whole, non-negative number (a cell or text like ``1.200``)."""
+    value = row.raw(column)
+    if value is None:
+        return None
+    try:
+        number = parse_clp(value)
+    except AmountError:
+        number = -1
+    if number is None or number < 0:
+        row.fail(column, f"«{value}» no es un número entero de personas")
+        return None
+    return number
 
 
 def _parse_plazo(

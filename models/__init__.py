@@ -16,6 +16,7 @@ from models.commitments import (
     status_on,
 )
 from models.geography import Comuna, Region, RegionAlias
+from models.packages import Package, PackageDelivery
 from models.parties import Contact, ContactRole, Institution, Territory
 from models.protocols import Periodicity, Protocol, ProtocolRecipient
 from models.reminders import CycleRun, OutboxMessage, OutboxStatus, Reminder, ReminderDelivery
@@ -33,6 +34,8 @@ __all__ = [
     "Institution",
     "OutboxMessage",
     "OutboxStatus",
+    "Package",
+    "PackageDelivery",
     "Periodicity",
     "Protocol",
     "ProtocolRecipient",

@@ -99,6 +99,9 @@ class Commitment(SQLModel, table=True):
     amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     executed_amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     source: str | None = Field(default=None, max_length=300)
+    programme: str | None = Field(default=None, max_length=200)
+    products: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    beneficiaries: int | None = None
     plazo_text: str = Field(max_length=100)
     original_plazo: date
     plazo: date
@@ -178,6 +181,15 @@ class CommitmentEvent(SQLModel, table=True):
     old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+def acta_label(kind: str, instance: str, number: str, held_on: date) -> str:
+    """``Acta de Consejo Público-Privado N° 12 del 15 de junio de 2026``."""
+    from models.dates import format_long
+
+    label = instance + (f" N° {number}" if number else "")
+    name = "Acta" if kind == ActaKind.ACTA else kind.capitalize()
+    return f"{name} de {label} del {format_long(held_on)}"
 
 
 def status_on(

@@ -78,6 +78,8 @@ class OutboxMessage(SQLModel, table=True):
     )
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    attachments: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """JSON list of file paths attached at delivery (information packages)."""
     created_at: datetime = timestamp_field()
 
 
@@ -97,4 +99,5 @@ class CycleRun(SQLModel, table=True):
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    packages: int = 0
     orchestrator: str = Field(default="direct", max_length=20)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from email.charset import QP, Charset
+from email.encoders import encode_base64
 from email.header import Header
-from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
@@ -68,7 +69,10 @@ def compose(
         message = MIMEMultipart("mixed")
         message.attach(body)
         for filename, mime, content in attachments:
-            part = MIMEApplication(content, _subtype=mime.partition("/")[2] or "octet-stream")
+            maintype, _, subtype = mime.partition("/")
+            part = MIMEBase(maintype or "application", subtype or "octet-stream")
+            part.set_payload(content)
+            encode_base64(part)
             part.add_header("Content-Disposition", "attachment", filename=single_line(filename))
             message.attach(part)
     else:

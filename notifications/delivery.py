@@ -4,11 +4,13 @@ connections at once, record each outcome as soon as it is known."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -53,6 +55,26 @@ def _label(message: Claimed) -> str:
     return f"{folder}/{message.id:07d}-{message.recipient}"
 
 
+MIME_TYPES = {
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+    ".json": "application/json",
+}
+
+
+def _attachments(message: Claimed) -> list[tuple[str, str, bytes]]:
+    """The files an outbox row names, read at delivery time."""
+    if not message.attachments:
+        return []
+    files = []
+    for name in json.loads(message.attachments):
+        path = Path(name)
+        mime = MIME_TYPES.get(path.suffix, "application/octet-stream")
+        files.append((path.name, mime, path.read_bytes()))
+    return files
+
+
 async def _send_batch(
     engine: Engine,
     settings: Settings,
@@ -73,6 +95,12 @@ async def _send_batch(
                     message = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
+                try:
+                    attachments = _attachments(message)
+                except OSError as exc:
+                    mark_failed(engine, message, f"adjunto ilegible: {exc}")
+                    report.failed += 1
+                    continue
                 mime = compose(
                     mail_from=settings.mail_from,
                     recipient=message.recipient,
@@ -82,6 +110,7 @@ async def _send_batch(
                     html=message.body_html,
                     message_id=message.message_id,
                     date=now,
+                    attachments=attachments,
                 )
                 try:
                     await transport.send(mime, label=_label(message))

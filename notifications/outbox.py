@@ -34,6 +34,7 @@ class Claimed:
     body_html: str
     message_id: str
     attempts: int
+    attachments: str | None = None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -97,6 +98,7 @@ def claim(engine: Engine, now: datetime, worker: str, limit: int) -> list[Claime
             body_html=row.body_html,
             message_id=row.message_id,
             attempts=row.attempts,
+            attachments=row.attachments,
         )
         for row in rows
     ]

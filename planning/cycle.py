@@ -15,7 +15,7 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from config import Settings
-from models.commitments import Acta, Commitment, StoredStatus
+from models.commitments import Acta, Commitment, StoredStatus, acta_label
 from models.geography import Region
 from models.parties import Contact, ContactRole, Institution, Territory
 from models.reminders import OutboxMessage, Reminder, ReminderDelivery
@@ -45,16 +45,6 @@ def open_on(day: date) -> Any:
         and_(Commitment.status == StoredStatus.CUMPLIDO, Commitment.fulfilled_on > day),
         and_(Commitment.status == StoredStatus.CANCELADO, Commitment.cancelled_on > day),
     )
-
-
-def _acta_label(kind: str, instance: str, number: str, held_on: date) -> str:
-    from models.dates import format_long
-
-    label = instance
-    if number:
-        label += f" N° {number}"
-    name = "Acta" if kind == "acta" else kind.capitalize()
-    return f"{name} de {label} del {format_long(held_on)}"
 
 
 def _due(connection: Connection, day: date) -> list[DueCommitment]:
@@ -98,7 +88,7 @@ def _due(connection: Connection, day: date) -> list[DueCommitment]:
             plazo=row.plazo,
             due_date=row.due_date,
             acta_date=row.held_on,
-            acta_label=_acta_label(row.kind, row.instance, row.number, row.held_on),
+            acta_label=acta_label(row.kind, row.instance, row.number, row.held_on),
         )
         for row in connection.execute(query)
     ]

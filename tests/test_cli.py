@@ -247,6 +247,7 @@ def test_demo_is_idempotent(cli: Cli) -> None:
     assert "30 compromisos" in first.stdout and "$15.000.000" in first.stdout
     assert "correos enviados" in first.stdout
     assert list((cli.folder / "var" / "mail").rglob("*.eml"))
+    assert len(list((cli.folder / "var" / "reports").glob("*/*/informe.pdf"))) == 3
     second = cli("demo")
     assert second.returncode == 0
     assert "0 actas, 0 compromisos" in second.stdout
@@ -298,3 +299,19 @@ def test_run_twice_and_outbox_shows_failures(ready: Cli) -> None:
     assert "1 failed" in table.stdout and "r2@a.cl" in table.stdout
     bad = ready("run", "--date", "mañana")
     assert bad.returncode == 1 and "--date" in bad.stderr
+
+
+def test_report_on_demand(ready: Cli) -> None:
+    ready("import", str(write_csv(ready.folder / "a.csv", [row(), row(compromiso="b")])))
+    bad = ready("report", "--region", "II", "--period", "2026-Q7")
+    assert bad.returncode == 1 and "--period" in bad.stderr
+    unsent = ready("report", "--region", "II", "--period", "2026-Q3", "--send")
+    assert unsent.returncode == 1 and "protocol set" in unsent.stderr
+    out = ready.folder / "paquete"
+    result = ready("report", "--region", "Antofagasta", "--period", "2026-Q3", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "2 compromisos" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json",
+         "datapackage.json", "manifest.json"]
+    )  # fmt: skip

@@ -1,0 +1,92 @@
+"""``cumple report``: build a región's information package on demand."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+from sqlmodel import Session
+
+from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime
+from models.protocols import Protocol, ProtocolRecipient
+from tracking.lookup import find_region
+
+
+def report_command(
+    region: Annotated[str, typer.Option("--region", help="Región (nombre, número o numeral).")],
+    period: Annotated[
+        str,
+        typer.Option("--period", help="AAAA-QN (trimestre), AAAA-SN, AAAA-CN o AAAA-MM."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Carpeta de salida (por defecto, DATA_DIR/reports/...)."),
+    ] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Envía el paquete a los destinatarios del protocolo.")
+    ] = False,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Arma el paquete de información de una región para un periodo."""
+    from notifications.delivery import deliver
+    from reports.build import build_package
+    from reports.dispatch import record_package
+    from reports.periods import PeriodError, parse_period
+    from tracking.protocols import default_title
+
+    runtime = open_runtime(database_url, data_dir)
+    try:
+        chosen = parse_period(period)
+    except PeriodError as exc:
+        raise UserError(f"--period: {exc}.") from None
+    with Session(runtime.engine) as session:
+        found = find_region(session, region)
+        protocol = session.scalars(select(Protocol).where(Protocol.region_id == found.id)).first()
+        recipients = (
+            list(
+                session.scalars(
+                    select(ProtocolRecipient.email).where(
+                        ProtocolRecipient.protocol_id == protocol.id
+                    )
+                )
+            )
+            if protocol
+            else []
+        )
+    if send and not recipients:
+        raise UserError(
+            f"La {found.official_name} no tiene protocolo con destinatarios: "
+            "defínalo con «cumple protocol set --region ... --to ...»."
+        )
+    if out is not None and out.exists() and not out.is_dir():
+        raise UserError(f"--out: «{out}» existe y no es una carpeta.")
+    now = datetime.now(UTC)
+    built = build_package(runtime.engine, runtime.settings, found, chosen, out=out, now=now)
+    title = protocol.recipient_title if protocol else default_title(found)
+    record_package(
+        runtime.engine,
+        runtime.settings,
+        built,
+        recipients if send else [],
+        title,
+        now,
+        automatic=False,
+    )
+    total = built.figures.total
+    typer.echo(
+        f"Paquete de la {built.region_name}, {chosen.label}: {total.commitments} compromisos, "
+        f"{total.overdue} vencidos al cierre."
+    )
+    for path in built.files:
+        typer.echo(f"  {path}")
+    if send:
+        report = asyncio.run(deliver(runtime.engine, runtime.settings, now=now, concurrency=2))
+        typer.echo(
+            f"Enviado a {', '.join(recipients)}: {report.sent} correos enviados, "
+            f"{report.retrying} en reintento, {report.failed} fallidos."
+        )

@@ -1,0 +1,192 @@
+"""Building a región's information package for a period: figures, then the
+renderers, into ``DATA_DIR/reports/<región>/<periodo>/``. The files are
+written into a temporary folder beside the target and moved into place at
+the end, so a failed build leaves nothing half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel.dates import format_datetime
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from config import Settings
+from models.calendar import calendar_for
+from models.geography import Comuna, Region
+from models.protocols import Protocol
+from models.text import fold
+from reports.collect import commitment_facts
+from reports.document import percent, write_pdf
+from reports.figures import PeriodFigures, compute_figures
+from reports.open_data import datapackage, to_csv, to_json
+from reports.periods import Period, first_business_day_after
+from reports.spreadsheet import write_workbook
+from tracking.protocols import default_title
+
+FILES = ("informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json", "datapackage.json")
+
+
+@dataclass(frozen=True)
+class BuiltPackage:
+    region_id: int
+    region_name: str
+    period: Period
+    folder: Path
+    files: list[Path]
+    manifest_sha256: str
+    commitments: int
+    figures: PeriodFigures
+
+
+def region_slug(region: Region) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(region.name)).strip("-")
+
+
+def package_folder(settings: Settings, region: Region, period: Period) -> Path:
+    return settings.reports_dir / region_slug(region) / period.key
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _summary(figures: PeriodFigures) -> list[tuple[str, object, str | None]]:
+    total = figures.total
+    fulfilled = figures.fulfilled
+    return [
+        ("Periodo", figures.period.label, None),
+        ("Compromisos al cierre", total.commitments, None),
+        ("Monto comprometido (CLP)", total.committed, None),
+        ("Monto ejecutado (CLP)", total.executed, None),
+        ("Tasa de ejecución", total.rate, None),
+        ("Compromisos nuevos en el periodo", total.new, None),
+        ("Cumplidos en el periodo a tiempo", sum(1 for f in fulfilled if f.a_tiempo), None),
+        ("Cumplidos en el periodo con atraso", sum(1 for f in fulfilled if not f.a_tiempo), None),
+        ("Vencidos al cierre", total.overdue, None),
+        ("Cambios de plazo acordados en el periodo", len(figures.due_changes), None),
+    ]
+
+
+def build_package(
+    engine: Engine,
+    settings: Settings,
+    region: Region,
+    period: Period,
+    *,
+    out: Path | None = None,
+    now: datetime | None = None,
+) -> BuiltPackage:
+    """Compute and render the package of ``region`` for ``period``."""
+    moment = now or datetime.now(UTC)
+    calendar = calendar_for(region.iso_code)
+    with Session(engine) as session:
+        protocol = session.scalars(select(Protocol).where(Protocol.region_id == region.id)).first()
+        capital = session.scalars(
+            select(Comuna.name).where(Comuna.region_id == region.id).order_by(Comuna.code)
+        ).first()
+    figures = compute_figures(commitment_facts(engine, region.id, period.end), period, calendar)
+    target = out or package_folder(settings, region, period)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    work.chmod(0o777 & ~umask)
+    try:
+        meta = {
+            "region": region.name,
+            "region_codigo": region.code,
+            "periodo": period.key,
+            "periodo_inicio": period.start.isoformat(),
+            "periodo_fin": period.end.isoformat(),
+        }
+        (work / "compromisos.csv").write_bytes(to_csv(figures.records))
+        (work / "compromisos.json").write_bytes(to_json(figures.records, meta))
+        (work / "datapackage.json").write_bytes(
+            datapackage(
+                f"compromisos-{region_slug(region)}-{period.key.lower()}",
+                f"Compromisos territoriales, {region.official_name}, {period.label}",
+                meta,
+            )
+        )
+        sheets = write_workbook(work / "planilla.xlsx", figures, _summary(figures))
+        issued_on = max(first_business_day_after(period, calendar), moment.date())
+        write_pdf(
+            work / "informe.pdf",
+            figures,
+            {
+                "title": f"Informe de compromisos — {region.official_name} — {period.label}",
+                "region_name": region.official_name,
+                "ordinal": f"{region.code}-{period.key}",
+                "antecedent": (
+                    f"Protocolo de información con el Gobierno Regional, desde el "
+                    f"{protocol.since.strftime('%d-%m-%Y')}"
+                    if protocol
+                    else "Solicitud de información del Gobierno Regional"
+                ),
+                "place": capital or region.name,
+                "issued_on": issued_on,
+                "sender": settings.report_sender,
+                "recipient_title": protocol.recipient_title if protocol else default_title(region),
+                "generated_label": format_datetime(
+                    moment, "d 'de' MMMM 'de' y, HH:mm", tzinfo=settings.zone, locale="es_CL"
+                ),
+            },
+        )
+        manifest = {
+            **meta,
+            "generado": moment.isoformat(),
+            "archivos": [
+                {
+                    "nombre": name,
+                    "bytes": (work / name).stat().st_size,
+                    "sha256": _sha256(work / name),
+                }
+                for name in FILES
+            ],
+            "filas": {"compromisos": len(figures.records), **sheets},
+            "totales": {
+                "monto_comprometido": figures.total.committed,
+                "monto_ejecutado": figures.total.executed,
+                "tasa_ejecucion": percent(figures.total.rate),
+                "vencidos": figures.total.overdue,
+            },
+        }
+        (work / "manifest.json").write_bytes(
+            (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+        )
+        if target.exists():
+            old = target.with_name(f".{target.name}-old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(target, old)
+            os.replace(work, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(work, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    files = [target / name for name in (*FILES, "manifest.json")]
+    return BuiltPackage(
+        region_id=region.id,
+        region_name=region.official_name,
+        period=period,
+        folder=target,
+        files=files,
+        manifest_sha256=_sha256(target / "manifest.json"),
+        commitments=len(figures.records),
+        figures=figures,
+    )

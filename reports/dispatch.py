@@ -1,0 +1,162 @@
+"""Mailing a built package: one outbox message per recipient with the
+package's files attached (read at delivery), and the record of the package
+and of who receives which files. Written in one transaction."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from config import Settings
+from models.calendar import calendar_for
+from models.geography import Region
+from models.packages import Package, PackageDelivery
+from models.protocols import Protocol, ProtocolRecipient
+from models.reminders import OutboxMessage
+from notifications.compose import message_id_for
+from notifications.render import render
+from reports.build import BuiltPackage
+from reports.document import percent
+from reports.periods import Period, due_periods
+
+AUTOMATIC = "protocolo"
+
+
+def record_package(
+    engine: Engine,
+    settings: Settings,
+    built: BuiltPackage,
+    recipients: list[str],
+    recipient_title: str,
+    now: datetime,
+    *,
+    automatic: bool,
+) -> int | None:
+    """Store the package and queue its mail. For the cycle's own build
+    (``automatic``) a second call for the same región and period changes
+    nothing and returns ``None``."""
+    total = built.figures.total
+    names = [path.name for path in built.files]
+    rendered = render(
+        "package",
+        {
+            "recipient_title": recipient_title,
+            "region_name": built.region_name,
+            "period_label": built.period.label,
+            "period_start": built.period.start,
+            "period_end": built.period.end,
+            "commitments": total.commitments,
+            "committed": total.committed,
+            "executed": total.executed,
+            "rate": percent(total.rate),
+            "overdue": total.overdue,
+            "files": names,
+            "sender": settings.report_sender,
+        },
+    )
+    package_table = Package.__table__  # type: ignore[attr-defined]
+    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    attachments = json.dumps([str(path.resolve()) for path in built.files])
+    try:
+        with engine.begin() as connection:
+            package_id = connection.execute(
+                insert(package_table).values(
+                    region_id=built.region_id,
+                    period=built.period.key,
+                    period_start=built.period.start,
+                    period_end=built.period.end,
+                    folder=str(built.folder.resolve()),
+                    manifest_sha256=built.manifest_sha256,
+                    commitments=built.commitments,
+                    automatic_key=AUTOMATIC if automatic else uuid.uuid4().hex[:20],
+                    generated_at=now,
+                )
+            ).inserted_primary_key[0]
+            for recipient in recipients:
+                key = f"package:{package_id}:{recipient}"
+                connection.execute(
+                    insert(outbox).values(
+                        key=key,
+                        kind="package",
+                        cycle_date=None,
+                        recipient=recipient,
+                        recipient_name=None,
+                        subject=rendered.subject,
+                        body_text=rendered.text,
+                        body_html=rendered.html,
+                        message_id=message_id_for(key, settings.mail_from),
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=now,
+                        attachments=attachments,
+                        created_at=now,
+                    )
+                )
+                outbox_id = connection.execute(
+                    select(outbox.c.id).where(outbox.c.key == key)
+                ).scalar_one()
+                connection.execute(
+                    insert(PackageDelivery.__table__).values(  # type: ignore[attr-defined]
+                        package_id=package_id,
+                        outbox_id=outbox_id,
+                        recipient=recipient,
+                        files=json.dumps(names),
+                        created_at=now,
+                    )
+                )
+    except IntegrityError:
+        if automatic:
+            return None
+        raise
+    return int(package_id)
+
+
+@dataclass(frozen=True)
+class DuePackage:
+    region: Region
+    period: Period
+    recipients: list[str]
+    recipient_title: str
+
+
+def due_packages(engine: Engine, day: date) -> list[DuePackage]:
+    """Every protocol period whose package is due by ``day`` (the first
+    business day after the period ended) and was not built by a cycle yet;
+    a missed day is caught up by the next cycle."""
+    found: list[DuePackage] = []
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Protocol, Region).join(Region, Region.id == Protocol.region_id)
+        ).all()
+        for protocol, region in rows:
+            calendar = calendar_for(region.iso_code)
+            periods = due_periods(protocol.every, protocol.since, day, calendar)
+            if not periods:
+                continue
+            built = set(
+                session.scalars(
+                    select(Package.period).where(
+                        Package.region_id == region.id, Package.automatic_key == AUTOMATIC
+                    )
+                )
+            )
+            recipients = list(
+                session.scalars(
+                    select(ProtocolRecipient.email)
+                    .where(ProtocolRecipient.protocol_id == protocol.id)
+                    .order_by(ProtocolRecipient.id)
+                )
+            )
+            found.extend(
+                DuePackage(region, period, recipients, protocol.recipient_title)
+                for period in periods
+                if period.key not in built
+            )
+    return found

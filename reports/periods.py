@@ -1,0 +1,115 @@
+"""Reporting periods: quarters (``2026-Q3``), semesters (``2026-S2``),
+four-month periods (``2026-C1``, cuatrimestres) and months (``2026-09``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from models.calendar import BusinessCalendar
+from models.protocols import Periodicity
+
+ORDINALS = ["primer", "segundo", "tercer", "cuarto"]
+MONTHS = [
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+    "septiembre", "octubre", "noviembre", "diciembre",
+]  # fmt: skip
+LENGTH = {Periodicity.QUARTER: 3, Periodicity.SEMESTER: 6, Periodicity.FOUR_MONTHS: 4}
+LETTER = {Periodicity.QUARTER: "Q", Periodicity.SEMESTER: "S", Periodicity.FOUR_MONTHS: "C"}
+NOUN = {
+    Periodicity.QUARTER: "trimestre",
+    Periodicity.SEMESTER: "semestre",
+    Periodicity.FOUR_MONTHS: "cuatrimestre",
+}
+
+
+class PeriodError(ValueError):
+    """A period written in none of the accepted forms."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    end: date
+    kind: Periodicity
+    key: str
+
+    @property
+    def label(self) -> str:
+        """``tercer trimestre de 2026``, ``septiembre de 2026``."""
+        if self.kind is Periodicity.MONTH:
+            return f"{MONTHS[self.start.month - 1]} de {self.start.year}"
+        number = (self.start.month - 1) // LENGTH[self.kind]
+        return f"{ORDINALS[number]} {NOUN[self.kind]} de {self.start.year}"
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def following(self) -> Period:
+        return period_containing(self.end + timedelta(days=1), self.kind)
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def _build(year: int, kind: Periodicity, index: int) -> Period:
+    if kind is Periodicity.MONTH:
+        return Period(date(year, index, 1), _month_end(year, index), kind, f"{year}-{index:02d}")
+    months = LENGTH[kind]
+    first_month = (index - 1) * months + 1
+    return Period(
+        date(year, first_month, 1),
+        _month_end(year, first_month + months - 1),
+        kind,
+        f"{year}-{LETTER[kind]}{index}",
+    )
+
+
+def parse_period(text: str) -> Period:
+    """``2026-Q3``, ``2026-S2``, ``2026-C1`` or ``2026-09``."""
+    cleaned = text.strip().upper()
+    match = re.fullmatch(r"(\d{4})-([QSC])([1-4])", cleaned)
+    if match:
+        year, letter, number = int(match.group(1)), match.group(2), int(match.group(3))
+        kind = {v: k for k, v in LETTER.items()}[letter]
+        if number > 12 // LENGTH[kind]:
+            raise PeriodError(f"«{text}»: el año tiene {12 // LENGTH[kind]} {NOUN[kind]}s")
+        return _build(year, kind, number)
+    match = re.fullmatch(r"(\d{4})-(\d{2})", cleaned)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return _build(int(match.group(1)), Periodicity.MONTH, int(match.group(2)))
+    raise PeriodError(
+        f"«{text}» no es un periodo; use AAAA-QN (trimestre), AAAA-SN (semestre), "
+        "AAAA-CN (cuatrimestre) o AAAA-MM (mes)"
+    )
+
+
+def period_containing(day: date, kind: Periodicity | str) -> Period:
+    kind = Periodicity(kind)
+    if kind is Periodicity.MONTH:
+        return _build(day.year, kind, day.month)
+    return _build(day.year, kind, (day.month - 1) // LENGTH[kind] + 1)
+
+
+def first_business_day_after(period: Period, calendar: BusinessCalendar) -> date:
+    return calendar.add(period.end, 1)
+
+
+def due_periods(
+    kind: Periodicity | str, since: date, day: date, calendar: BusinessCalendar
+) -> list[Period]:
+    """The periods of a protocol whose package is due on or before ``day``:
+    those starting on or after ``since`` whose first business day after
+    their end has come. (Which of them were already sent is the caller's
+    business.)"""
+    found: list[Period] = []
+    period = period_containing(since, kind)
+    if period.start < since:
+        period = period.following()
+    while first_business_day_after(period, calendar) <= day:
+        found.append(period)
+        period = period.following()
+    return found

@@ -1,0 +1,210 @@
+"""Information packages read back with real readers (csv, json, openpyxl,
+pdftotext) and checked against figures computed here, by hand."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from config import load_settings
+from importer import import_file
+from models import Commitment, Region
+from models.calendar import calendar_for
+from reports.build import build_package
+from reports.periods import parse_period
+from tests.helpers import HEADER, row, write_csv
+from tracking.updates import Change, apply_change
+
+AN = calendar_for("AN")
+Q3 = parse_period("2026-Q3")
+NOW = datetime(2026, 10, 1, 12, tzinfo=UTC)
+
+
+def load(engine: Engine, tmp_path: Path) -> dict[str, int]:
+    rows = [
+        row(compromiso="A transferencia", monto="15000000", plazo="2026-09-21",
+            programa="Chile Emprende", productos="Convenio firmado", beneficiarios="40"),
+        row(compromiso="B convocatoria", monto="20000000", plazo="40 días hábiles"),
+        row(compromiso="C diagnóstico", acta_fecha="2026-08-03", acta_numero="13",
+            monto="", plazo="2026-10-30"),
+        row(compromiso="D señalética", monto="10000000", plazo="2026-07-31"),
+        row(compromiso="E posterior", acta_fecha="2026-10-05", acta_numero="14",
+            monto="1000000", plazo="2026-12-01"),
+        row(compromiso="F capacitación", monto="8000000", plazo="2026-09-01"),
+        row(compromiso="G feria", territorio="Alto El Loa", institucion="SERCOTEC",
+            institucion_rut="", monto="3000000", plazo="2026-09-15"),
+    ]  # fmt: skip
+    header = [*HEADER, "programa", "productos", "beneficiarios"]
+    import_file(engine, write_csv(tmp_path / "actas.csv", rows, header=header), actor="prueba")
+    with Session(engine) as session:
+        ids = {c.text[0]: c.id for c in session.scalars(select(Commitment))}
+        facts = [
+            ("A", Change(status="cumplido", executed_amount=15_000_000, on=date(2026, 9, 17))),
+            ("D", Change(due_date=date(2026, 10, 9), reason="Retraso en la licitación",
+                         on=date(2026, 7, 20))),
+            ("F", Change(status="cumplido", executed_amount=5_000_000, on=date(2026, 9, 10))),
+            ("F", Change(executed_amount=8_000_000, on=date(2026, 10, 2))),
+            ("G", Change(status="cancelado", reason="Sin local disponible", on=date(2026, 8, 20))),
+        ]  # fmt: skip
+        for name, change in facts:
+            apply_change(session, ids[name], change, "gerente", date(2026, 11, 25))
+            session.commit()
+    return ids
+
+
+def build(engine: Engine, database_url: str, tmp_path: Path, out: Path | None = None):  # type: ignore[no-untyped-def]
+    settings = load_settings(database_url=database_url, data_dir=tmp_path / "var")
+    with Session(engine) as session:
+        region = session.get(Region, 2)
+    assert region is not None
+    return build_package(engine, settings, region, Q3, out=out, now=NOW)
+
+
+def test_package_numbers_agree_across_every_file(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    ids = load(engine, tmp_path)
+    built = build(engine, database_url, tmp_path)
+    folder = tmp_path / "var" / "reports" / "antofagasta" / "2026-Q3"
+    assert built.folder == folder
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        ["informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json",
+         "datapackage.json", "manifest.json"]
+    )  # fmt: skip
+
+    # What the period looked like on 30 September 2026, worked out by hand.
+    late_b = AN.between(AN.add(date(2026, 6, 15), 40), date(2026, 9, 30))
+    expected = {
+        ids["A"]: ("cumplido", 15_000_000, 15_000_000, None, "2026-09-17"),
+        ids["B"]: ("vencido", 20_000_000, 0, late_b, None),
+        ids["C"]: ("pendiente", None, 0, None, None),
+        ids["D"]: ("por_vencer", 10_000_000, 0, None, None),
+        ids["F"]: ("cumplido", 8_000_000, 5_000_000, None, "2026-09-10"),
+        ids["G"]: ("cancelado", 3_000_000, 0, None, None),
+    }
+
+    text = (folder / "compromisos.csv").read_bytes().decode("utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(text)))
+    got = {
+        int(r["id"]): (
+            r["estado"],
+            int(r["monto"]) if r["monto"] else None,
+            int(r["monto_ejecutado"]),
+            int(r["dias_atraso"]) if r["dias_atraso"] else None,
+            r["cumplido_el"] or None,
+        )
+        for r in records
+    }
+    assert got == expected
+    by_id = {int(r["id"]): r for r in records}
+    assert by_id[ids["D"]]["plazo"] == "2026-10-09"
+    assert by_id[ids["C"]]["nuevo_en_periodo"] == "true"
+    assert by_id[ids["A"]]["programa"] == "Chile Emprende"
+    assert by_id[ids["A"]]["beneficiarios"] == "40"
+    assert "@" not in text  # no personal e-mail addresses in open data
+
+    document = json.loads((folder / "compromisos.json").read_text("utf-8"))
+    assert document["periodo"] == "2026-Q3"
+    assert {c["id"]: c["estado"] for c in document["compromisos"]} == {
+        k: v[0] for k, v in expected.items()
+    }
+
+    workbook = load_workbook(folder / "planilla.xlsx")
+    assert workbook.sheetnames == [
+        "Resumen", "Por territorio", "Por institución", "Compromisos", "Vencidos",
+        "Cumplidos", "Nuevos", "Cambios de plazo",
+    ]  # fmt: skip
+    sheet = workbook["Compromisos"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:Q7"
+    header = [c.value for c in sheet[1]]
+    amount_col = header.index("Monto invertido") + 1
+    start_col = header.index("Fecha de inicio") + 1
+    first = sheet.cell(row=2, column=amount_col)
+    assert isinstance(first.value, int) and first.number_format == '"$"#,##0'
+    assert isinstance(sheet.cell(row=2, column=start_col).value, datetime)
+    territories = {r[0].value: r for r in workbook["Por territorio"].iter_rows(min_row=2)}
+    loa = territories["Loa Emprende"]
+    assert [c.value for c in loa[1:4]] == [5, 53_000_000, 20_000_000]
+    assert loa[4].number_format == "0.0%" and abs(loa[4].value - 20 / 53) < 1e-9
+    assert [c.value for c in loa[5:9]] == [1, 1, 1, 1]  # new, on time, late, overdue
+    overdue = list(workbook["Vencidos"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[6]) for r in overdue] == [(ids["B"], late_b)]
+    changes = list(workbook["Cambios de plazo"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[6]) for r in changes] == [(ids["D"], "Retraso en la licitación")]
+
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", str(folder / "informe.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    for expected_text in (
+        "ORD. N°", "02-2026-Q3", "ANT.:", "MAT.:", "DE:", "A:",
+        "Gobernador(a) Regional de la Región de Antofagasta",
+        "tercer trimestre de 2026", "$56.000.000", "$20.000.000",
+        "Página 1 de", "Resumen ejecutivo", "Por territorio", "Por institución",
+        "Compromisos vencidos al cierre", "Retraso en la licitación", "PROPIR",
+    ):  # fmt: skip
+        assert expected_text in pdf, expected_text
+    assert "E posterior" not in pdf
+
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    for item in manifest["archivos"]:
+        digest = hashlib.sha256((folder / item["nombre"]).read_bytes()).hexdigest()
+        assert digest == item["sha256"], item["nombre"]
+    assert manifest["filas"]["compromisos"] == 6 and manifest["periodo"] == "2026-Q3"
+
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    fields = [f["name"] for f in descriptor["resources"][0]["schema"]["fields"]]
+    assert fields == list(records[0])
+
+
+def test_same_data_gives_the_same_open_data_bytes(
+    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path
+) -> None:
+    load(sqlite_engine, tmp_path)
+    first = build(sqlite_engine, sqlite_url, tmp_path, out=tmp_path / "uno")
+    second = build(sqlite_engine, sqlite_url, tmp_path, out=tmp_path / "dos")
+    for name in ("compromisos.csv", "compromisos.json", "datapackage.json"):
+        assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
+
+
+def test_a_failed_build_leaves_nothing_half_written(
+    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(sqlite_engine, tmp_path)
+    good = build(sqlite_engine, sqlite_url, tmp_path)
+    before = {p.name: p.read_bytes() for p in good.folder.iterdir()}
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr("reports.build.write_pdf", broken)
+    with pytest.raises(RuntimeError):
+        build(sqlite_engine, sqlite_url, tmp_path)
+    assert {p.name: p.read_bytes() for p in good.folder.iterdir()} == before
+    leftovers = [p for p in good.folder.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils no instalado")
+def test_pdf_pages_render(sqlite_engine: Engine, sqlite_url: str, tmp_path: Path) -> None:
+    load(sqlite_engine, tmp_path)
+    built = build(sqlite_engine, sqlite_url, tmp_path)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", str(built.folder / "informe.pdf"), str(tmp_path / "p")],
+        check=True,
+    )
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) >= 3
