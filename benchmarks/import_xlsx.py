@@ -32,11 +32,13 @@ INSTITUTIONS = ["FOSIS", "SERCOTEC", "INDAP", "SENCE", "CORFO", "SERNATUR", "SER
 INSTANCES = ["Consejo Público-Privado", "Directorio Ejecutivo", "Secretaría Técnica"]
 
 
-def write_workbook(path: Path, rows: int, seed: int = 7) -> None:
+def write_workbook(
+    path: Path, rows: int, seed: int = 7, region_codes: list[str] | None = None
+) -> None:
     """``rows`` commitments, ~10 per acta, with dates as date cells, amounts
     as numbers or text and a fifth of the plazos in días hábiles."""
     rng = random.Random(seed)
-    refs = regions()
+    refs = [r for r in regions() if region_codes is None or r.code in region_codes]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("actas")
     sheet.append(HEADER)

@@ -28,7 +28,7 @@ from models.text import fold
 from reports.collect import commitment_facts
 from reports.document import percent, write_pdf
 from reports.figures import PeriodFigures, compute_figures
-from reports.open_data import datapackage, to_csv, to_json
+from reports.open_data import datapackage, write_csv, write_json
 from reports.periods import Period, first_business_day_after
 from reports.spreadsheet import write_workbook
 from tracking.protocols import default_title
@@ -113,8 +113,8 @@ def build_package(
             "periodo_inicio": period.start.isoformat(),
             "periodo_fin": period.end.isoformat(),
         }
-        (work / "compromisos.csv").write_bytes(to_csv(figures.records))
-        (work / "compromisos.json").write_bytes(to_json(figures.records, meta))
+        write_csv(work / "compromisos.csv", figures.records)
+        write_json(work / "compromisos.json", figures.records, meta)
         (work / "datapackage.json").write_bytes(
             datapackage(
                 f"compromisos-{region_slug(region)}-{period.key.lower()}",

@@ -3,6 +3,7 @@ chunks with their due-date agreements and executed amounts."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -21,6 +22,7 @@ from models.parties import Institution, Territory
 from reports.figures import Agreement, CommitmentFact, Execution
 
 CHUNK = 2000
+_label = functools.lru_cache(maxsize=4096)(acta_label)  # many commitments share an acta
 
 
 def commitment_facts(engine: Engine, region_id: int, until: date) -> Iterator[CommitmentFact]:
@@ -93,7 +95,7 @@ def commitment_facts(engine: Engine, region_id: int, until: date) -> Iterator[Co
                     institution=row.institution,
                     institution_rut=row.rut,
                     acta_date=row.held_on,
-                    acta=acta_label(row.kind, row.instance, row.number, row.held_on),
+                    acta=_label(row.kind, row.instance, row.number, row.held_on),
                     text=row.text,
                     programme=row.programme,
                     source=row.source,

@@ -6,10 +6,11 @@ addresses, names of people) is left out: this is a publication."""
 from __future__ import annotations
 
 import csv
-import io
 import json
+from collections.abc import Iterable
 from dataclasses import fields
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from reports.figures import CommitmentRecord
@@ -53,21 +54,45 @@ def _csv_cell(kind: str, value: Any) -> Any:
     return "" if value is None else value
 
 
-def to_csv(records: list[CommitmentRecord]) -> bytes:
+def write_csv(path: Path, records: Iterable[CommitmentRecord]) -> int:
     """UTF-8 with a BOM (Excel then reads the accents), comma separated,
-    CRLF line ends (RFC 4180), records by id."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _, _ in FIELDS])
-    for record in records:
-        row = record_dict(record)
-        writer.writerow([_csv_cell(kind, row[name]) for name, kind, _ in FIELDS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    CRLF line ends (RFC 4180), in the order given (by id). Streamed."""
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([name for name, _, _ in FIELDS])
+        for record in records:
+            row = record_dict(record)
+            writer.writerow([_csv_cell(kind, row[name]) for name, kind, _ in FIELDS])
+            count += 1
+    return count
 
 
-def to_json(records: list[CommitmentRecord], meta: dict[str, Any]) -> bytes:
-    document = {**meta, "compromisos": [record_dict(r) for r in records]}
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+def write_json(path: Path, records: Iterable[CommitmentRecord], meta: dict[str, Any]) -> None:
+    """``{...meta, "compromisos": [...]}`` with sorted keys, two-space
+    indent, UTF-8: the same bytes as ``json.dumps(document, indent=2,
+    sort_keys=True, ensure_ascii=False)``, streamed record by record."""
+    keys = sorted([*meta, "compromisos"])
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write("{")
+        for position, key in enumerate(keys):
+            handle.write(("\n" if position == 0 else ",\n") + f"  {json.dumps(key)}: ")
+            if key != "compromisos":
+                handle.write(json.dumps(meta[key], ensure_ascii=False))
+                continue
+            handle.write("[")
+            first = True
+            for record in records:
+                body = json.dumps(record_dict(record), ensure_ascii=False, indent=2, sort_keys=True)
+                handle.write(("\n" if first else ",\n") + _indent(body, 4))
+                first = False
+            handle.write("]" if first else "\n  ]")
+        handle.write("\n}\n")
+
+
+def _indent(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line for line in text.split("\n"))
 
 
 def datapackage(name: str, title: str, meta: dict[str, Any]) -> bytes:

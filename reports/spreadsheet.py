@@ -1,55 +1,54 @@
 """``planilla.xlsx``: one sheet per table, real numbers and dates (not
-text), a CLP number format, frozen headers and filters. Written in
-openpyxl's write-only mode, so memory stays flat with the row count."""
+text), a CLP number format, frozen headers and filters. Written with
+XlsxWriter in constant-memory mode: each row goes to disk as it is written,
+so memory stays flat with the row count."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
 
 from reports.figures import PeriodFigures, status_label
 
 CLP = '"$"#,##0'
-DATE = "DD-MM-YYYY"
+DATE = "dd-mm-yyyy"
 PERCENT = "0.0%"
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="0F3D6E")
 
 Column = tuple[str, str | None, float, Callable[[Any], Any]]
 """``(header, number format, width, value of a row)``."""
 
 
 def _sheet(workbook: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Any]) -> int:
-    sheet: WriteOnlyWorksheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, (_, _, width, _) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header = []
-    for name, _, _, _ in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header.append(cell)
-    sheet.append(header)
+    sheet = workbook.add_worksheet(title)
+    header_format = workbook.add_format(
+        {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0F3D6E", "text_wrap": True,
+         "valign": "vcenter"}
+    )  # fmt: skip
+    formats = [workbook.add_format({"num_format": f}) if f else None for _, f, _, _ in columns]
+    for index, (name, _, width, _) in enumerate(columns):
+        sheet.set_column(index, index, width, formats[index])
+        sheet.write_string(0, index, name, header_format)
+    sheet.freeze_panes(1, 0)
     count = 0
-    for row in rows:
-        cells = []
-        for _, number_format, _, get in columns:
-            cell = WriteOnlyCell(sheet, value=get(row))
-            if number_format:
-                cell.number_format = number_format
-            cells.append(cell)
-        sheet.append(cells)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    for count, row in enumerate(rows, start=1):
+        for index, (_, _, _, get) in enumerate(columns):
+            value = get(row)
+            if value is None:
+                continue
+            if isinstance(value, date):
+                sheet.write_datetime(count, index, value, formats[index])
+            elif isinstance(value, bool):
+                sheet.write_boolean(count, index, value, formats[index])
+            elif isinstance(value, int | float):
+                sheet.write_number(count, index, value, formats[index])
+            else:
+                sheet.write_string(count, index, str(value), formats[index])
+    sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
     return count
 
 
@@ -71,7 +70,9 @@ def write_workbook(
     path: Path, figures: PeriodFigures, summary: list[tuple[str, Any, str | None]]
 ) -> dict[str, int]:
     """Write the workbook; returns the row count of each sheet."""
-    workbook = Workbook(write_only=True)
+    workbook = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "default_date_format": DATE}
+    )
     counts: dict[str, int] = {}
     counts["Resumen"] = _sheet(
         workbook,
@@ -168,5 +169,5 @@ def write_workbook(
         ],
         figures.due_changes,
     )
-    workbook.save(path)
+    workbook.close()
     return counts

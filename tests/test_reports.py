@@ -208,3 +208,39 @@ def test_pdf_pages_render(sqlite_engine: Engine, sqlite_url: str, tmp_path: Path
     )
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) >= 3
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_streamed_json_is_the_plain_sorted_dump(tmp_path: Path, count: int) -> None:
+    from reports.figures import CommitmentRecord
+    from reports.open_data import record_dict, write_json
+
+    records = [
+        CommitmentRecord(
+            id=i,
+            territorio="Limarí",
+            programa=None,
+            institucion="FOSIS",
+            institucion_rut=None,
+            acta="Acta",
+            acta_fecha=date(2026, 1, 1),
+            compromiso='dice "sí"',
+            fuente=None,
+            monto=5,
+            monto_ejecutado=0,
+            plazo=date(2026, 2, 1),
+            vencimiento=date(2026, 2, 2),
+            estado="vencido",
+            cumplido_el=None,
+            dias_atraso=3,
+            nuevo_en_periodo=True,
+            productos=None,
+            beneficiarios=None,
+        )
+        for i in range(count)
+    ]
+    meta = {"region": "Coquimbo", "periodo": "2026-Q1", "a": 1}
+    write_json(tmp_path / "x.json", records, meta)
+    document = {**meta, "compromisos": [record_dict(r) for r in records]}
+    expected = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert (tmp_path / "x.json").read_text("utf-8") == expected
