@@ -59,7 +59,7 @@ def run_command(
 
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Dirección de escucha.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Puerto.")] = 8000,
+    port: Annotated[int, typer.Option("--port", help="Puerto.", min=1, max=65535)] = 8000,
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
