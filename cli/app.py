@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from cli import commitments, cycle, protocols
+from cli import commitments, cycle, protocols, users
 from cli.render import commitments_table, console
 from cli.runtime import (
     ActorOption,
@@ -39,6 +39,7 @@ app = typer.Typer(
 )
 app.add_typer(commitments.app, name="commitments")
 app.add_typer(protocols.app, name="protocol")
+app.add_typer(users.app, name="users")
 cycle.register(app)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -30,7 +29,8 @@ from cli.runtime import (
 )
 from models.commitments import STATUS_LABELS
 from models.money import AmountError, format_clp, parse_clp
-from tracking.queries import CommitmentView, EventView, Filters, get_commitment, list_commitments
+from tracking.history import event_value, field_label
+from tracking.queries import CommitmentView, Filters, get_commitment, list_commitments
 from tracking.updates import Change, apply_change
 
 app = typer.Typer(help="Consultar y actualizar compromisos.", no_args_is_help=True)
@@ -39,15 +39,6 @@ OnOption = Annotated[
     str | None,
     typer.Option("--on", help="Fecha AAAA-MM-DD (por defecto, hoy).", show_default=False),
 ]
-
-FIELD_LABELS = {
-    "created": "Registro",
-    "status": "Estado",
-    "executed_amount": "Monto ejecutado",
-    "plazo": "Plazo",
-    "note": "Nota",
-}
-
 
 @app.command("list")
 def list_command(
@@ -81,20 +72,6 @@ def list_command(
     else:
         console().print(commitments_table(views))
         typer.echo(f"{len(views)} compromisos al {long_date(day)}.")
-
-
-def _event_value(event: EventView, value: str | None) -> str:
-    if value is None:
-        return "—"
-    if event.field == "executed_amount":
-        return format_clp(int(value))
-    if event.field == "plazo":
-        return long_date(date.fromisoformat(value))
-    if event.field == "created":
-        return f"plazo {long_date(date.fromisoformat(value))}"
-    if event.field == "status":
-        return STATUS_LABELS.get(value, value)
-    return value
 
 
 @app.command("show")
@@ -172,9 +149,9 @@ def show_command(
             format_datetime(event.recorded_at, "dd-MM-yyyy HH:mm", tzinfo=zone, locale="es_CL"),
             long_date(event.effective_on),
             event.actor,
-            FIELD_LABELS.get(event.field, event.field),
-            _event_value(event, event.old_value),
-            _event_value(event, event.new_value),
+            field_label(event.field),
+            event_value(event, event.old_value),
+            event_value(event, event.new_value),
             event.reason or "",
         )
     out.print(table)
@@ -228,7 +205,7 @@ def update_command(
         plan = apply_change(session, commitment_id, change, actor_name(by), today)
         session.commit()
     changed = ", ".join(
-        FIELD_LABELS.get(entry.field, entry.field).lower() for entry in plan.entries
+        field_label(entry.field).lower() for entry in plan.entries
     )
     typer.echo(
         f"Compromiso N° {commitment_id} actualizado ({changed}), "

@@ -4,6 +4,7 @@ Importing this package registers every table on ``SQLModel.metadata``.
 Models import no flows, notifications, CLI or web code.
 """
 
+from models.accounts import Role, User, UserTerritory
 from models.commitments import (
     Acta,
     ActaKind,
@@ -43,9 +44,12 @@ __all__ = [
     "RegionAlias",
     "Reminder",
     "ReminderDelivery",
+    "Role",
     "Status",
     "StoredStatus",
     "Territory",
+    "User",
+    "UserTerritory",
     "due_date_on",
     "status_on",
 ]

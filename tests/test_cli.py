@@ -42,10 +42,11 @@ class Cli:
         self.env["COLUMNS"] = "200"
 
     def __call__(
-        self, *args: str, env: dict[str, str] | None = None
+        self, *args: str, env: dict[str, str] | None = None, stdin: str = ""
     ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [CUMPLE, *args],
+            input=stdin,
             cwd=self.folder,
             env={**self.env, **(env or {})},
             capture_output=True,
@@ -315,3 +316,23 @@ def test_report_on_demand(ready: Cli) -> None:
         ["informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json",
          "datapackage.json", "manifest.json"]
     )  # fmt: skip
+
+
+def test_users_add(ready: Cli) -> None:
+    ready("import", str(write_csv(ready.folder / "a.csv", [row()])))
+    ok = ready(
+        "users", "add", "Gerente@Loa.cl", "--role", "gerente", "--territory", "loa emprende",
+        "--password-stdin", stdin="una-clave-larga\n",
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert "gerente@loa.cl (gerente)" in ok.stdout
+    for args, stdin, message in (
+        (["x@y.cl", "--role", "gerente", "--password-stdin"], "una-clave-larga\n", "--territory"),
+        (["x@y.cl", "--role", "gore", "--password-stdin"], "una-clave-larga\n", "--region"),
+        (["x@y.cl", "--role", "jefe", "--password-stdin"], "una-clave-larga\n", "rol"),
+        (["x@y.cl", "--role", "admin", "--password-stdin"], "corta\n", "10 caracteres"),
+        (["x@y.cl", "--role", "admin"], "una-clave-larga\n", "--password-stdin"),
+        (["no-es-correo", "--role", "admin", "--password-stdin"], "una-clave-larga\n", "correo"),
+    ):
+        result = ready("users", "add", *args, stdin=stdin)
+        assert result.returncode == 1 and message in result.stderr, (args, result.stderr)

@@ -98,6 +98,12 @@ class Filters:
     territory: str | None = None
     institution: str | None = None
     status: str | None = None
+    text: str | None = None
+    """Words that must appear in the commitment or its institution."""
+    territory_ids: frozenset[int] | None = None
+    """Scope: only these territorios (a gerente's)."""
+    region_id: int | None = None
+    """Scope: only this región (a regional government's)."""
 
 
 def _base_query() -> Select[Any]:
@@ -244,6 +250,19 @@ def list_commitments(session: Session, filters: Filters, day: date) -> list[Comm
         query = query.where(Commitment.institution_id == institution.id)
     historical = _is_historical(session, day)
     due = _in_force_due_date(day) if historical else Commitment.due_date
+    if filters.territory_ids is not None:
+        query = query.where(Commitment.territory_id.in_(sorted(filters.territory_ids)))  # type: ignore[attr-defined]
+    if filters.region_id is not None:
+        query = query.where(Commitment.region_id == filters.region_id)
+    for word in (filters.text or "").split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(
+            or_(
+                Commitment.text.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+                Institution.name.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+            )
+        )
     if filters.status:
         query = query.where(_status_condition(session, parse_status(filters.status), day, due))
     rows = session.execute(query.order_by(Commitment.due_date, Commitment.id)).all()

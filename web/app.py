@@ -8,14 +8,37 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
 
 from config import Settings
+from models.commitments import STATUS_LABELS
+from models.dates import format_long
 from models.db import make_engine
+from models.money import format_clp
+from tracking.history import event_value, field_label
+from web.pages import CsrfFailed, LoginRequired, login_redirect, render, router
+from web.security import LoginLimiter
 
 log = logging.getLogger("cumple.web")
+SESSION_HOURS = 8
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(
+        loader=PackageLoader("web", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",)),
+    )
+    env.filters["clp"] = lambda amount: format_clp(amount, empty="—")
+    env.filters["fecha"] = format_long
+    env.globals["status_label"] = lambda status: STATUS_LABELS.get(status, status)
+    env.globals["field_label"] = field_label
+    env.globals["event_value"] = event_value
+    return Jinja2Templates(env=env)
 
 
 def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
@@ -41,7 +64,32 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
                 scheduler.shutdown(wait=False)
             engine.dispose()
 
-    app = FastAPI(title="cumple", lifespan=lifespan)
+    app = FastAPI(title="cumple", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.templates = _templates()
+    app.state.limiter = LoginLimiter()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="cumple_sesion",
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
+    )
+    app.include_router(router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        return login_redirect(exc)
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        return render(
+            request, "error.html", 403, title="Formulario vencido",
+            message="El formulario venció o no es de este sitio. Vuelva a la página e "
+            "inténtelo de nuevo.",
+        )  # fmt: skip
 
     @app.get("/health")
     def health() -> JSONResponse:

@@ -1,0 +1,188 @@
+"""Web pages through httpx (FastAPI's TestClient): login, CSRF, rate limit,
+and every route against every role in one authorisation matrix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from config import load_settings
+from importer import import_file
+from models import Commitment, CommitmentEvent
+from tests.helpers import row, write_csv
+from tracking.accounts import add_user
+from web.app import create_app
+
+PASSWORD = "una-clave-larga"
+USERS = {
+    "admin": ("admin@cumple.cl", "admin", [], None),
+    "gerente_loa": ("gerente@loa.cl", "gerente", ["Loa Emprende"], None),
+    "gerente_huasco": ("gerente@huasco.cl", "gerente", ["Provincia del Huasco"], None),
+    "gore_an": ("gore@antofagasta.cl", "gore", [], "Antofagasta"),
+    "gore_at": ("gore@atacama.cl", "gore", [], "Atacama"),
+}
+HOSTILE = '<script>alert("x")</script> "comillas" \' fin'
+
+
+@pytest.fixture
+def site(sqlite_engine: Engine, sqlite_url: str, tmp_path: Path) -> Iterator[dict[str, int]]:
+    rows = [
+        row(compromiso="Transferencia Loa", plazo="2026-09-21"),
+        row(compromiso=HOSTILE, plazo="2026-12-21"),
+        row(region="Atacama", territorio="Provincia del Huasco", compromiso="Huasco",
+            institucion_rut="", plazo="2026-10-30"),
+    ]  # fmt: skip
+    import_file(sqlite_engine, write_csv(tmp_path / "a.csv", rows), actor="prueba")
+    with Session(sqlite_engine) as session:
+        for email, role, territories, region in USERS.values():
+            add_user(session, email=email, password=PASSWORD, role=role,
+                     territories=territories, region=region)  # fmt: skip
+        session.commit()
+        ids = {c.text: c.id for c in session.scalars(select(Commitment))}
+    yield {"loa": ids["Transferencia Loa"], "hostile": ids[HOSTILE], "huasco": ids["Huasco"]}
+
+
+@pytest.fixture
+def app(sqlite_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    settings = load_settings(database_url=sqlite_url, data_dir=tmp_path / "var")
+    return create_app(settings, with_scheduler=False)
+
+
+def token(client: TestClient, path: str = "/login") -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match, "no CSRF field"
+    return match.group(1)
+
+
+def client_for(app, who: str | None) -> TestClient:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    if who is not None:
+        email = USERS[who][0]
+        response = client.post(
+            "/login",
+            data={"email": email, "password": PASSWORD, "csrf_token": token(client), "next": "/"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+    return client
+
+
+def test_health(app) -> None:  # type: ignore[no-untyped-def]
+    assert TestClient(app).get("/health").json() == {"estado": "ok"}
+
+
+def test_login_errors_and_rate_limit(app, site: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    csrf = token(client)
+    bad = {"email": "gerente@loa.cl", "password": "no", "csrf_token": csrf, "next": "/"}
+    first = client.post("/login", data=bad)
+    assert first.status_code == 401 and "Correo o contraseña incorrectos" in first.text
+    for _ in range(4):
+        client.post("/login", data=bad)
+    blocked = client.post("/login", data={**bad, "password": PASSWORD})
+    assert blocked.status_code == 429 and "Demasiados intentos" in blocked.text
+    no_csrf = TestClient(app).post("/login", data={**bad, "csrf_token": "falso"})
+    assert no_csrf.status_code == 403
+
+
+def test_next_only_goes_to_this_site(app, site: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(app)
+    data = {"email": "admin@cumple.cl", "password": PASSWORD, "csrf_token": token(client)}
+    response = client.post(
+        "/login", data={**data, "next": "//evil.example/x"}, follow_redirects=False
+    )
+    assert response.headers["location"] == "/"
+
+
+MATRIX = {
+    # route: {role: expected status}
+    "GET /": {None: 303, "admin": 200, "gerente_loa": 200, "gerente_huasco": 200,
+              "gore_an": 200, "gore_at": 200},
+    "GET /compromisos": {None: 303, "admin": 200, "gerente_loa": 200, "gerente_huasco": 200,
+                         "gore_an": 200, "gore_at": 200},
+    "GET /compromisos/{loa}": {None: 303, "admin": 200, "gerente_loa": 200,
+                               "gerente_huasco": 404, "gore_an": 200, "gore_at": 404},
+    "POST /compromisos/{loa}": {None: 303, "admin": 303, "gerente_loa": 303,
+                                "gerente_huasco": 404, "gore_an": 403, "gore_at": 403},
+    "POST /logout": {None: 303, "admin": 303, "gerente_loa": 303, "gerente_huasco": 303,
+                     "gore_an": 303, "gore_at": 303},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("route", list(MATRIX))
+@pytest.mark.parametrize("who", [None, *USERS])
+def test_authorisation_matrix(app, site: dict[str, int], route: str, who: str | None) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(app, who)
+    method, path = route.split(" ")
+    path = path.format(**site)
+    if method == "GET":
+        response = client.get(path, follow_redirects=False)
+    else:
+        data = {"csrf_token": token(client, "/login"), "nota": f"nota de {who}"}
+        response = client.post(path, data=data, follow_redirects=False)
+    assert response.status_code == MATRIX[route][who], response.text[:300]
+    if route == "GET /" and who is None:
+        assert response.headers["location"].startswith("/login")
+
+
+@pytest.mark.parametrize(
+    ("who", "visible"),
+    [
+        ("admin", {"Transferencia Loa", "Huasco"}),
+        ("gerente_loa", {"Transferencia Loa"}),
+        ("gerente_huasco", {"Huasco"}),
+        ("gore_an", {"Transferencia Loa"}),
+        ("gore_at", {"Huasco"}),
+    ],
+)
+def test_lists_and_dashboard_are_cut_to_the_scope(app, site, who, visible) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(app, who)
+    page = client.get("/compromisos").text
+    for name in ("Transferencia Loa", "Huasco"):
+        assert (f">{name}</a>" in page) is (name in visible), name
+    dashboard = client.get("/").text
+    assert ("Loa Emprende" in dashboard) is ("Transferencia Loa" in visible)
+
+
+def test_update_from_the_form_is_recorded(app, site: dict[str, int], sqlite_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(app, "gerente_loa")
+    path = f"/compromisos/{site['loa']}"
+    csrf = token(client, path)
+    response = client.post(
+        path,
+        data={"csrf_token": csrf, "estado": "cumplido", "monto_ejecutado": "$15.000.000",
+              "fecha": "2026-10-05"},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert response.status_code == 200 and "Cambios guardados" in response.text
+    assert "$15.000.000" in response.text and "5 de octubre de 2026" in response.text
+    with Session(sqlite_engine) as session:
+        events = session.scalars(
+            select(CommitmentEvent).where(CommitmentEvent.commitment_id == site["loa"])
+        ).all()
+    assert {(e.field, e.actor, e.effective_on) for e in events[1:]} == {
+        ("status", "gerente@loa.cl", date(2026, 10, 5)),
+        ("executed_amount", "gerente@loa.cl", date(2026, 10, 5)),
+    }
+    invalid = client.post(path, data={"csrf_token": csrf, "plazo": "2027-01-10"})
+    assert (
+        invalid.status_code == 400 and "--reason" not in invalid.text
+    ) or "motivo" in invalid.text.lower()
+    no_csrf = client.post(path, data={"nota": "x"})
+    assert no_csrf.status_code == 403
+
+
+def test_hostile_text_is_inert_on_every_page(app, site: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(app, "admin")
+    for path in ("/compromisos", f"/compromisos/{site['hostile']}", "/compromisos?q=<script>"):
+        page = client.get(path).text
+        assert "<script>" not in page, path
+    assert "&lt;script&gt;" in client.get("/compromisos").text

@@ -1,0 +1,332 @@
+"""Server-rendered pages (Spanish paths and words). Every page but the login
+needs a session; every form carries a CSRF token; what a user sees is cut
+to their scope (a gerente's territorios, a regional government's región)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.accounts import Role
+from models.calendar import local_date
+from models.commitments import STATUS_LABELS, Commitment, Status
+from models.dates import DateError, parse_date
+from models.geography import Region
+from models.money import AmountError, parse_clp
+from models.parties import Territory
+from tracking.accounts import Account, authenticate, load_account
+from tracking.errors import TrackingError
+from tracking.queries import CommitmentView, Filters, get_commitment, list_commitments
+from tracking.updates import Change, apply_change
+from web.security import CSRF_FIELD, csrf_matches, new_csrf_token
+
+router = APIRouter()
+
+
+class LoginRequired(Exception):
+    """Raised by :func:`current_account` when there is no valid session."""
+
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+class CsrfFailed(Exception):
+    """A form without the session's CSRF token."""
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_FIELD)
+    if not token:
+        token = new_csrf_token()
+        request.session[CSRF_FIELD] = token
+    return str(token)
+
+
+def check_csrf(request: Request, given: str | None) -> None:
+    if not csrf_matches(request.session.get(CSRF_FIELD), given):
+        raise CsrfFailed()
+
+
+def today(request: Request) -> date:
+    return local_date(datetime.now(UTC), request.app.state.settings.zone)
+
+
+def current_account(request: Request) -> Account:
+    user_id = request.session.get("user_id")
+    account = None
+    if isinstance(user_id, int):
+        with Session(request.app.state.engine) as session:
+            account = load_account(session, user_id)
+    if account is None:
+        request.session.pop("user_id", None)
+        raise LoginRequired(request.url.path)
+    return account
+
+
+def scope_filters(account: Account, **values: Any) -> Filters:
+    if account.role is Role.GERENTE:
+        values["territory_ids"] = account.territory_ids
+    elif account.role is Role.GORE:
+        values["region_id"] = account.region_id
+    return Filters(**values)
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    context.setdefault("title", "")
+    context.setdefault("account", None)
+    context["csrf_token"] = csrf_token(request)
+    return request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status_code
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", title="Iniciar sesión", next=next, email="", error=None)
+
+
+def _safe_next(path: str) -> str:
+    # Only paths of this site: no scheme, no host, no "//evil".
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    email: str = Form(""),
+    password: str = Form(""),
+    csrf_token_field: str = Form("", alias=CSRF_FIELD),
+    next: str = Form("/"),
+) -> Response:
+    check_csrf(request, csrf_token_field)
+    limiter = request.app.state.limiter
+    address = request.client.host if request.client else "desconocido"
+    if limiter.blocked(address, email):
+        return render(
+            request, "login.html", 429, title="Iniciar sesión", next=next, email=email,
+            error="Demasiados intentos fallidos. Espere 15 minutos y vuelva a intentar.",
+        )  # fmt: skip
+    with Session(request.app.state.engine) as session:
+        account = authenticate(session, email, password)
+    if account is None:
+        limiter.failed(address, email)
+        return render(
+            request, "login.html", 401, title="Iniciar sesión", next=next, email=email,
+            error="Correo o contraseña incorrectos.",
+        )  # fmt: skip
+    limiter.succeeded(email)
+    request.session.clear()
+    request.session["user_id"] = account.id
+    request.session[CSRF_FIELD] = new_csrf_token()
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token_field: str = Form("", alias=CSRF_FIELD)) -> Response:
+    check_csrf(request, csrf_token_field)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@dataclass
+class Tally:
+    id: int = 0
+    name: str = ""
+    region: str = ""
+    pendiente: int = 0
+    por_vencer: int = 0
+    vencido: int = 0
+    cumplido: int = 0
+    cancelado: int = 0
+    committed: int = 0
+    executed: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def add(self, view: CommitmentView) -> None:
+        setattr(self, view.estado.value, getattr(self, view.estado.value) + 1)
+        self.committed += view.monto or 0
+        self.executed += view.monto_ejecutado
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, account: Account = Depends(current_account)) -> Response:
+    day = today(request)
+    with Session(request.app.state.engine) as session:
+        views = list_commitments(session, scope_filters(account), day)
+        territories = {
+            t.name: (t.id, region)
+            for t, region in session.execute(
+                select(Territory, Region.name).join(Region, Region.id == Territory.region_id)
+            ).all()
+        }
+    total = Tally(name="Total")
+    by_territory: dict[str, Tally] = {}
+    for view in views:
+        total.add(view)
+        territory_id, region = territories.get(view.territorio, (0, view.region))
+        by_territory.setdefault(
+            view.territorio, Tally(id=territory_id, name=view.territorio, region=region)
+        ).add(view)
+    return render(
+        request, "dashboard.html", title="Inicio", account=account, day=day, total=total,
+        territories=sorted(by_territory.values(), key=lambda t: t.name),
+    )  # fmt: skip
+
+
+def _territory_options(session: Session, account: Account) -> list[Territory]:
+    query = select(Territory).order_by(Territory.name)
+    if account.role is Role.GERENTE:
+        query = query.where(Territory.id.in_(sorted(account.territory_ids)))  # type: ignore[attr-defined]
+    elif account.role is Role.GORE:
+        query = query.where(Territory.region_id == account.region_id)
+    return list(session.scalars(query))
+
+
+@router.get("/compromisos", response_class=HTMLResponse)
+def commitments_page(
+    request: Request,
+    territorio: str = "",
+    estado: str = "",
+    q: str = "",
+    fecha: str = "",
+    account: Account = Depends(current_account),
+) -> Response:
+    error = None
+    day = today(request)
+    if fecha:
+        try:
+            day = parse_date(fecha)
+        except DateError as exc:
+            error = f"Fecha: {exc}."
+    status = estado if estado in {s.value for s in Status} else None
+    with Session(request.app.state.engine) as session:
+        options = _territory_options(session, account)
+        selected = next((t for t in options if str(t.id) == territorio), None)
+        filters = scope_filters(account, status=status, text=q or None)
+        if selected is not None:
+            filters = Filters(
+                **{**filters.__dict__, "territory_ids": frozenset({selected.id})}  # type: ignore[arg-type]
+            )
+        views = list_commitments(session, filters, day)
+    return render(
+        request, "commitments.html", title="Compromisos", account=account, views=views,
+        territory_options=options, selected_territory=selected.id if selected else None,
+        statuses=list(STATUS_LABELS.items()), selected_status=status, q=q, day=day, error=error,
+    )  # fmt: skip
+
+
+def _visible(account: Account, commitment_id: int, session: Session) -> bool:
+    """Whether the commitment is in the account's scope."""
+    row = session.execute(
+        select(Commitment.territory_id, Commitment.region_id).where(Commitment.id == commitment_id)
+    ).first()
+    if row is None:
+        return False
+    if account.role is Role.ADMIN:
+        return True
+    if account.role is Role.GORE:
+        return row.region_id == account.region_id
+    return row.territory_id in account.territory_ids
+
+
+def _commitment_page(
+    request: Request, account: Account, commitment_id: int, status_code: int = 200, **extra: Any
+) -> Response:
+    day = today(request)
+    with Session(request.app.state.engine) as session:
+        visible = _visible(account, commitment_id, session)
+        if visible:
+            view, history = get_commitment(session, commitment_id, day)
+        if not visible:
+            return render(
+                request, "error.html", 404, title="No encontrado", account=account,
+                message=f"No existe el compromiso N° {commitment_id} o no está en su alcance.",
+            )  # fmt: skip
+    return render(
+        request, "commitment.html", status_code, title=f"Compromiso N° {commitment_id}",
+        account=account, view=view, history=history, today=day, can_edit=account.can_edit,
+        message=extra.get("message"), error=extra.get("error"),
+    )  # fmt: skip
+
+
+@router.get("/compromisos/{commitment_id}", response_class=HTMLResponse)
+def commitment_page(
+    request: Request,
+    commitment_id: int,
+    guardado: str = "",
+    account: Account = Depends(current_account),
+) -> Response:
+    message = "Cambios guardados en el historial." if guardado else None
+    return _commitment_page(request, account, commitment_id, message=message)
+
+
+@router.post("/compromisos/{commitment_id}", response_class=HTMLResponse)
+def update_commitment(
+    request: Request,
+    commitment_id: int,
+    estado: str = Form(""),
+    monto_ejecutado: str = Form(""),
+    plazo: str = Form(""),
+    fecha: str = Form(""),
+    motivo: str = Form(""),
+    nota: str = Form(""),
+    csrf_token_field: str = Form("", alias=CSRF_FIELD),
+    account: Account = Depends(current_account),
+) -> Response:
+    check_csrf(request, csrf_token_field)
+    if not account.can_edit:
+        return render(
+            request, "error.html", 403, title="Sin permiso", account=account,
+            message="Su perfil permite consultar, no modificar compromisos.",
+        )  # fmt: skip
+    day = today(request)
+    with Session(request.app.state.engine) as session:
+        visible = _visible(account, commitment_id, session)
+    if not visible:
+        return _commitment_page(request, account, commitment_id)
+    try:
+        if plazo.strip() and not motivo.strip():
+            raise ValueError("Para cambiar el plazo indique el motivo.")
+        change = Change(
+            status=estado or None,
+            executed_amount=_amount(monto_ejecutado),
+            due_date=_date(plazo, "Nuevo plazo"),
+            reason=motivo or None,
+            note=nota or None,
+            on=_date(fecha, "Fecha del hecho"),
+        )
+        with Session(request.app.state.engine) as session:
+            apply_change(session, commitment_id, change, account.email, day)
+            session.commit()
+    except (TrackingError, ValueError) as exc:
+        return _commitment_page(request, account, commitment_id, 400, error=str(exc))
+    return RedirectResponse(f"/compromisos/{commitment_id}?guardado=1", status_code=303)
+
+
+def _amount(text: str) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_clp(text)
+    except AmountError as exc:
+        raise ValueError(f"Monto ejecutado: {exc}.") from None
+
+
+def _date(text: str, label: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise ValueError(f"{label}: {exc}.") from None
+
+
+def login_redirect(exc: LoginRequired) -> Response:
+    return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
