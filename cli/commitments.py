@@ -40,6 +40,7 @@ OnOption = Annotated[
     typer.Option("--on", help="Fecha AAAA-MM-DD (por defecto, hoy).", show_default=False),
 ]
 
+
 @app.command("list")
 def list_command(
     region: Annotated[
@@ -204,9 +205,7 @@ def update_command(
     with Session(runtime.engine) as session:
         plan = apply_change(session, commitment_id, change, actor_name(by), today)
         session.commit()
-    changed = ", ".join(
-        field_label(entry.field).lower() for entry in plan.entries
-    )
+    changed = ", ".join(field_label(entry.field).lower() for entry in plan.entries)
     typer.echo(
         f"Compromiso N° {commitment_id} actualizado ({changed}), "
         f"con fecha {long_date(plan.effective_on)}."

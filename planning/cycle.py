@@ -19,10 +19,12 @@ from models.commitments import Acta, Commitment, StoredStatus, acta_label
 from models.geography import Region
 from models.parties import Contact, ContactRole, Institution, Territory
 from models.reminders import OutboxMessage, Reminder, ReminderDelivery
+from models.stages import Audience
 from models.timestamps import utc_now
 from notifications.compose import message_id_for
 from notifications.render import render
-from planning.policy import Contacts, DayPlan, DueCommitment, Person, plan_day
+from planning.policy import Contacts, DayPlan, DueCommitment, Linker, Person, plan_day
+from tracking.links import commitment_token
 
 CHUNK = 500
 
@@ -233,6 +235,20 @@ def _write(
     return len(rows)
 
 
+def links_for(settings: Settings) -> Linker:
+    """Responsables get a signed link to report on that one commitment
+    without an account; gerentes and directors the page itself."""
+    secret = settings.resolved_secret_key()
+    base = settings.base_url
+
+    def link(commitment_id: int, audience: Audience) -> str:
+        if audience is Audience.RESPONSABLE:
+            return f"{base}/c/{commitment_token(secret, commitment_id)}"
+        return f"{base}/compromisos/{commitment_id}"
+
+    return link
+
+
 def plan_cycle(
     engine: Engine, settings: Settings, day: date, now: datetime | None = None
 ) -> PlanReport:
@@ -245,7 +261,7 @@ def plan_cycle(
             return PlanReport(0, 0, 0)
         ids = [c.id for c in due]
         plan = plan_day(
-            day, due, _sent(connection, ids), _contacts(connection, due), settings.base_url
+            day, due, _sent(connection, ids), _contacts(connection, due), links_for(settings)
         )
         messages = _write(connection, day, plan, settings, now or utc_now())
     return PlanReport(len(due), len(plan.reminders), messages)

@@ -4,6 +4,7 @@ already sent, the contacts and the day (no database, no clock)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -121,15 +122,20 @@ def _sort_key(entry: Entry) -> tuple[int, date, int]:
     return (-entry.stage if entry.stage > 0 else 0, entry.due_date, entry.commitment_id)
 
 
+Linker = Callable[[int, Audience], str]
+"""The link an entry carries, by commitment and audience."""
+
+
 def plan_day(
     day: date,
     due: list[DueCommitment],
     sent: set[tuple[int, date, int]],
     contacts: Contacts,
-    base_url: str,
+    link: Linker,
 ) -> DayPlan:
     """For each due commitment, its latest stage on ``day`` unless already
-    sent; grouped into one digest per recipient."""
+    sent; grouped into one digest per recipient. ``link`` gives each entry
+    its link (a responsable's is signed, to report without an account)."""
     plan = DayPlan()
     digests: dict[str, Digest] = {}
     for commitment in due:
@@ -163,7 +169,7 @@ def plan_day(
                     due_date=commitment.due_date,
                     distance=distance,
                     acta=commitment.acta_label,
-                    link=f"{base_url}/compromisos/{commitment.id}",
+                    link=link(commitment.id, audience),
                     role=ROLE_WORDS[audience],
                     stage=stage.offset,
                 )

@@ -14,10 +14,12 @@ from sqlalchemy.engine import Engine
 from config import Settings, load_settings
 from flows.cycle import CycleReport, run_steps
 from models.calendar import calendar_for
-from tests.smtp_server import Handler
+from tests.smtp_server import Handler, Received
 from tests.test_stages import oracle
+from tracking.links import read_commitment_token
 
-LINK = re.compile(r"/compromisos/(\d+)")
+LINK = re.compile(r"/(?:compromisos/(\d+)|c/([A-Za-z0-9_.\-]+))")
+SECRET = "clave-de-prueba-para-enlaces"
 
 
 def settings_for(tmp_path: Path, database_url: str, port: int | None) -> Settings:
@@ -27,6 +29,7 @@ def settings_for(tmp_path: Path, database_url: str, port: int | None) -> Setting
         smtp_host="127.0.0.1" if port else None,
         smtp_port=port or 25,
         base_url="http://cumple.test",
+        secret_key=SECRET,
     )
 
 
@@ -40,12 +43,20 @@ def run_day(
     return asyncio.run(run_steps(engine, settings, day, now=now or noon(day)))
 
 
+def digests_of(item: Received) -> set[int]:
+    """The commitment ids a message's links point to."""
+    return {
+        int(number) if number else read_commitment_token(SECRET, token)
+        for number, token in LINK.findall(item.text)
+    }
+
+
 def digests(handler: Handler, since: int = 0) -> dict[str, set[int]]:
     """recipient → commitment ids in the messages received after ``since``;
     fails if someone got two messages."""
     found: dict[str, set[int]] = {}
     for item in handler.received[since:]:
-        ids = {int(match) for match in LINK.findall(item.text)}
+        ids = digests_of(item)
         for address in item.envelope_to:
             assert address not in found, f"two messages to {address}"
             found[address] = ids

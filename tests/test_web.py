@@ -186,3 +186,49 @@ def test_hostile_text_is_inert_on_every_page(app, site: dict[str, int]) -> None:
         page = client.get(path).text
         assert "<script>" not in page, path
     assert "&lt;script&gt;" in client.get("/compromisos").text
+
+
+def test_reminder_link_reports_progress_without_an_account(app, site, sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+    from models.stages import Audience
+    from planning.cycle import links_for
+
+    settings = app.state.settings
+    link = links_for(settings)(site["loa"], Audience.RESPONSABLE)
+    assert "/c/" in link and links_for(settings)(site["loa"], Audience.GERENTE).endswith(
+        f"/compromisos/{site['loa']}"
+    )
+    path = link.removeprefix(settings.base_url)
+    client = TestClient(app)
+    page = client.get(path)
+    assert page.status_code == 200 and "Transferencia Loa" in page.text
+    csrf = token(client, path)
+    sent = client.post(
+        path,
+        data={"csrf_token": csrf, "cumplido": "si", "monto_ejecutado": "15.000.000",
+              "fecha": "2026-10-05", "nota": "Transferido <b>hoy</b>"},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert sent.status_code == 200 and "quedó registrado" in sent.text
+    with Session(sqlite_engine) as session:
+        events = session.scalars(
+            select(CommitmentEvent).where(CommitmentEvent.commitment_id == site["loa"])
+        ).all()
+    assert {e.actor for e in events[1:]} == {"enlace: marcela.jara@fosis.cl.example"}
+    assert {e.field for e in events[1:]} == {"status", "executed_amount", "note"}
+    # Once fulfilled, the page shows it and offers no form.
+    assert '<form method="post" action="/c/' not in client.get(path).text
+    # A tampered link opens nothing.
+    tampered = path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb")
+    assert client.get(tampered).status_code == 404
+    assert TestClient(app).post(path, data={"cumplido": "si"}).status_code == 403
+
+
+def test_links_expire() -> None:
+    from tracking.links import LinkInvalid, commitment_token, read_commitment_token
+
+    issued = commitment_token("secreto", 7)
+    assert read_commitment_token("secreto", issued) == 7
+    with pytest.raises(LinkInvalid, match="venció"):
+        read_commitment_token("secreto", issued, max_days=-1)
+    with pytest.raises(LinkInvalid, match="no es válido"):
+        read_commitment_token("otro-secreto", issued)

@@ -296,11 +296,11 @@ def update_commitment(
             raise ValueError("Para cambiar el plazo indique el motivo.")
         change = Change(
             status=estado or None,
-            executed_amount=_amount(monto_ejecutado),
-            due_date=_date(plazo, "Nuevo plazo"),
+            executed_amount=parse_amount_field(monto_ejecutado),
+            due_date=parse_date_field(plazo, "Nuevo plazo"),
             reason=motivo or None,
             note=nota or None,
-            on=_date(fecha, "Fecha del hecho"),
+            on=parse_date_field(fecha, "Fecha del hecho"),
         )
         with Session(request.app.state.engine) as session:
             apply_change(session, commitment_id, change, account.email, day)
@@ -310,7 +310,7 @@ def update_commitment(
     return RedirectResponse(f"/compromisos/{commitment_id}?guardado=1", status_code=303)
 
 
-def _amount(text: str) -> int | None:
+def parse_amount_field(text: str) -> int | None:
     if not text.strip():
         return None
     try:
@@ -319,7 +319,7 @@ def _amount(text: str) -> int | None:
         raise ValueError(f"Monto ejecutado: {exc}.") from None
 
 
-def _date(text: str, label: str) -> date | None:
+def parse_date_field(text: str, label: str) -> date | None:
     if not text.strip():
         return None
     try:

@@ -1,0 +1,50 @@
+"""Signed, expiring links: a responsable's link to report on one
+commitment without an account, and the unguessable calendar feeds."""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+
+LINK_DAYS = 45
+"""A reminder's link keeps working for this many days."""
+
+
+class LinkInvalid(Exception):
+    """A link that was altered or has expired; the message says which."""
+
+
+def _timed(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="cumple-compromiso")
+
+
+def commitment_token(secret: str, commitment_id: int) -> str:
+    return _timed(secret).dumps({"c": commitment_id})
+
+
+def read_commitment_token(secret: str, token: str, max_days: int = LINK_DAYS) -> int:
+    try:
+        data = _timed(secret).loads(token, max_age=max_days * 86400)
+    except SignatureExpired:
+        raise LinkInvalid(
+            "El enlace venció. Use el del último recordatorio o pida uno nuevo a su gerente."
+        ) from None
+    except BadSignature:
+        raise LinkInvalid("El enlace no es válido. Cópielo completo desde el correo.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+        raise LinkInvalid("El enlace no es válido. Cópielo completo desde el correo.")
+    return int(data["c"])
+
+
+def feed_token(secret: str, kind: str, item_id: int) -> str:
+    """A calendar feed's token: signed, not expiring (calendars poll it)."""
+    return URLSafeSerializer(secret, salt="cumple-calendario").dumps([kind, item_id])
+
+
+def read_feed_token(secret: str, token: str) -> tuple[str, int]:
+    try:
+        kind, item_id = URLSafeSerializer(secret, salt="cumple-calendario").loads(token)
+    except (BadSignature, ValueError, TypeError):
+        raise LinkInvalid("Calendario no encontrado.") from None
+    if kind not in ("territorio", "institucion") or not isinstance(item_id, int):
+        raise LinkInvalid("Calendario no encontrado.")
+    return kind, item_id
