@@ -112,6 +112,8 @@ MATRIX = {
                                "gerente_huasco": 404, "gore_an": 200, "gore_at": 404},
     "POST /compromisos/{loa}": {None: 303, "admin": 303, "gerente_loa": 303,
                                 "gerente_huasco": 404, "gore_an": 403, "gore_at": 403},
+    "GET /paquetes": {None: 303, "admin": 200, "gerente_loa": 200, "gerente_huasco": 200,
+                      "gore_an": 200, "gore_at": 200},
     "POST /logout": {None: 303, "admin": 303, "gerente_loa": 303, "gerente_huasco": 303,
                      "gore_an": 303, "gore_at": 303},
 }  # fmt: skip
@@ -232,3 +234,45 @@ def test_links_expire() -> None:
         read_commitment_token("secreto", issued, max_days=-1)
     with pytest.raises(LinkInvalid, match="no es válido"):
         read_commitment_token("otro-secreto", issued)
+
+
+def test_packages_and_calendar_feeds(app, site, sqlite_engine, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from icalendar import Calendar
+
+    from models import Region
+    from reports.build import build_package
+    from reports.dispatch import record_package
+    from reports.periods import parse_period
+
+    settings = app.state.settings
+    with Session(sqlite_engine) as session:
+        antofagasta = session.get(Region, 2)
+    built = build_package(sqlite_engine, settings, antofagasta, parse_period("2026-Q3"))
+    from datetime import UTC, datetime
+
+    record_package(
+        sqlite_engine, settings, built, [], "Gobernador", datetime.now(UTC), automatic=False
+    )
+    gore = client_for(app, "gore_an")
+    listing = gore.get("/paquetes").text
+    assert "tercer trimestre de 2026" in listing and "informe.pdf" in listing
+    href = re.search(r'href="(/paquetes/\d+/informe.pdf)"', listing)
+    assert href
+    pdf = gore.get(href.group(1))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    other = client_for(app, "gore_at")
+    assert "tercer trimestre" not in other.get("/paquetes").text
+    assert other.get(href.group(1)).status_code == 404
+    assert gore.get(href.group(1).replace("informe.pdf", "../../cumple.db")).status_code == 404
+
+    dashboard = client_for(app, "gerente_loa").get("/").text
+    feed = re.search(r'href="(/calendario/[^"]+\.ics)"', dashboard)
+    assert feed
+    ics = TestClient(app).get(feed.group(1))  # no session: the token is the key
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    events = [c for c in Calendar.from_ical(ics.content).walk("VEVENT")]
+    assert {str(e["summary"]).split(":")[1].split("(")[0].strip() for e in events} >= {
+        "Transferencia Loa"
+    }
+    assert all("Huasco" not in str(e["summary"]) for e in events)
+    assert TestClient(app).get("/calendario/adivinado.ics").status_code == 404

@@ -104,6 +104,7 @@ class Filters:
     """Scope: only these territorios (a gerente's)."""
     region_id: int | None = None
     """Scope: only this región (a regional government's)."""
+    institution_id: int | None = None
 
 
 def _base_query() -> Select[Any]:
@@ -254,6 +255,8 @@ def list_commitments(session: Session, filters: Filters, day: date) -> list[Comm
         query = query.where(Commitment.territory_id.in_(sorted(filters.territory_ids)))  # type: ignore[attr-defined]
     if filters.region_id is not None:
         query = query.where(Commitment.region_id == filters.region_id)
+    if filters.institution_id is not None:
+        query = query.where(Commitment.institution_id == filters.institution_id)
     for word in (filters.text or "").split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"

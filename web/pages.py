@@ -23,6 +23,7 @@ from models.money import AmountError, parse_clp
 from models.parties import Territory
 from tracking.accounts import Account, authenticate, load_account
 from tracking.errors import TrackingError
+from tracking.links import feed_token
 from tracking.queries import CommitmentView, Filters, get_commitment, list_commitments
 from tracking.updates import Change, apply_change
 from web.security import CSRF_FIELD, csrf_matches, new_csrf_token
@@ -174,10 +175,17 @@ def dashboard(request: Request, account: Account = Depends(current_account)) -> 
         by_territory.setdefault(
             view.territorio, Tally(id=territory_id, name=view.territorio, region=region)
         ).add(view)
+    feeds = {tally.name: _feed(request, "territorio", tally.id) for tally in by_territory.values()}
     return render(
         request, "dashboard.html", title="Inicio", account=account, day=day, total=total,
-        territories=sorted(by_territory.values(), key=lambda t: t.name),
+        territories=sorted(by_territory.values(), key=lambda t: t.name), feeds=feeds,
     )  # fmt: skip
+
+
+def _feed(request: Request, kind: str, item_id: int) -> str:
+    """The path of a calendar feed (an unguessable, signed token)."""
+    secret = request.app.state.settings.resolved_secret_key()
+    return f"/calendario/{feed_token(secret, kind, item_id)}.ics"
 
 
 def _territory_options(session: Session, account: Account) -> list[Territory]:
@@ -244,6 +252,9 @@ def _commitment_page(
         visible = _visible(account, commitment_id, session)
         if visible:
             view, history = get_commitment(session, commitment_id, day)
+            institution_id = session.scalars(
+                select(Commitment.institution_id).where(Commitment.id == commitment_id)
+            ).one()
         if not visible:
             return render(
                 request, "error.html", 404, title="No encontrado", account=account,
@@ -252,6 +263,7 @@ def _commitment_page(
     return render(
         request, "commitment.html", status_code, title=f"Compromiso N° {commitment_id}",
         account=account, view=view, history=history, today=day, can_edit=account.can_edit,
+        feed=_feed(request, "institucion", institution_id),
         message=extra.get("message"), error=extra.get("error"),
     )  # fmt: skip
 
