@@ -1,13 +1,17 @@
 """Import of actas and their commitments from CSV or XLSX (contracts.md)."""
 
 from importer.errors import ImportFailed, RowError, UnreadableFile
-from importer.service import ConcurrentImport, ImportReport, import_file
+from importer.reader import Sheet, read_sheet
+from importer.service import ConcurrentImport, ImportReport, import_file, import_sheet
 
 __all__ = [
     "ConcurrentImport",
     "ImportFailed",
     "ImportReport",
     "RowError",
+    "Sheet",
     "UnreadableFile",
     "import_file",
+    "import_sheet",
+    "read_sheet",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from importer.errors import ImportFailed, RowError
-from importer.reader import read_sheet
-from importer.rows import Progress, RegionIndex, parse_sheet
+from importer.reader import Sheet, read_sheet
+from importer.rows import CommitmentRow, Progress, RegionIndex, parse_sheet
 from importer.writer import write_rows
 from models.geography import Region, RegionAlias
 
@@ -56,9 +57,25 @@ def import_file(
     """Import ``path`` in one transaction. Raises :class:`ImportFailed` with
     every mistake (nothing written), ``UnreadableFile`` when the file cannot
     be read, or :class:`ConcurrentImport`."""
-    sheet = read_sheet(path)
+    return import_sheet(engine, read_sheet(path), actor=actor, dry_run=dry_run, progress=progress)
+
+
+def import_sheet(
+    engine: Engine,
+    sheet: Sheet,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    check: Callable[[list[CommitmentRow]], list[RowError]] | None = None,
+) -> ImportReport:
+    """Import rows already read (a file, or a web form laid out as one).
+    ``check`` may refuse valid rows for reasons of its own (a user's scope)."""
     with Session(engine) as session:
         parsed = parse_sheet(sheet, load_region_index(session), progress)
+        refused = check(parsed.rows) if check else []
+        if refused:
+            raise ImportFailed(refused)
         try:
             written = write_rows(session, parsed.rows, actor)
             if written.errors:

@@ -112,6 +112,10 @@ MATRIX = {
                                "gerente_huasco": 404, "gore_an": 200, "gore_at": 404},
     "POST /compromisos/{loa}": {None: 303, "admin": 303, "gerente_loa": 303,
                                 "gerente_huasco": 404, "gore_an": 403, "gore_at": 403},
+    "GET /actas/nueva": {None: 303, "admin": 200, "gerente_loa": 200, "gerente_huasco": 200,
+                          "gore_an": 403, "gore_at": 403},
+    "GET /importar": {None: 303, "admin": 200, "gerente_loa": 200, "gerente_huasco": 200,
+                      "gore_an": 403, "gore_at": 403},
     "GET /paquetes": {None: 303, "admin": 200, "gerente_loa": 200, "gerente_huasco": 200,
                       "gore_an": 200, "gore_at": 200},
     "POST /logout": {None: 303, "admin": 303, "gerente_loa": 303, "gerente_huasco": 303,
@@ -276,3 +280,87 @@ def test_packages_and_calendar_feeds(app, site, sqlite_engine, sqlite_url, tmp_p
     }
     assert all("Huasco" not in str(e["summary"]) for e in events)
     assert TestClient(app).get("/calendario/adivinado.ics").status_code == 404
+
+
+def count_commitments(engine) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return len(session.scalars(select(Commitment.id)).all())
+
+
+def acta_form(csrf: str, **values: str) -> dict[str, str]:
+    data = {
+        "csrf_token": csrf, "filas": "3", "accion": "guardar", "region": "02",
+        "territorio": "Loa Emprende", "acta_fecha": "2026-11-20",
+        "acta_instancia": "Secretaría Técnica", "acta_numero": "22", "acta_tipo": "acta",
+        "institucion-1": "INDAP", "responsable_email-1": "r@indap.cl",
+        "compromiso-1": "Asistencia técnica a 20 productores", "monto-1": "$ 8.500.000",
+        "plazo-1": "20 días hábiles",
+        "institucion-2": "SERNATUR", "responsable_email-2": "s@sernatur.cl",
+        "compromiso-2": "Campaña de verano", "plazo-2": "2027-01-15",
+    }  # fmt: skip
+    data.update(values)
+    return data
+
+
+def test_register_an_acta_with_several_commitments(app, site, sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(app, "gerente_loa")
+    csrf = token(client, "/actas/nueva")
+    before = count_commitments(sqlite_engine)
+    more = client.post("/actas/nueva", data=acta_form(csrf, accion="mas"))
+    assert more.status_code == 200 and 'name="compromiso-4"' in more.text
+    invalid = client.post(
+        "/actas/nueva",
+        data=acta_form(csrf, **{"responsable_email-1": "no-es-correo", "monto-2": "-5"}),
+    )
+    assert invalid.status_code == 400
+    assert "Compromiso 1, correo del responsable:" in invalid.text
+    assert "Compromiso 2, monto: el monto no puede ser negativo" in invalid.text
+    assert count_commitments(sqlite_engine) == before
+    outside = client.post(
+        "/actas/nueva", data=acta_form(csrf, region="03", territorio="Provincia del Huasco")
+    )
+    assert outside.status_code == 400 and "no está entre sus territorios" in outside.text
+    saved = client.post("/actas/nueva", data=acta_form(csrf), follow_redirects=True)
+    assert saved.status_code == 200 and "Acta registrada: 2 compromisos nuevos" in saved.text
+    assert count_commitments(sqlite_engine) == before + 2
+    assert client_for(app, "gore_an").get("/actas/nueva").status_code == 403
+
+
+def test_spreadsheet_upload_with_preview(app, site, sqlite_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(app, "admin")
+    csrf = token(client, "/importar")
+    bad = write_csv(
+        tmp_path / "malo.csv", [row(), row(compromiso="x", monto="-1", region="Narnia")]
+    )
+    response = client.post(
+        "/importar", data={"csrf_token": csrf},
+        files={"planilla": ("malo.csv", bad.read_bytes(), "text/csv")},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "fila 3, columna region" in response.text and "fila 3, columna monto" in response.text
+    before = count_commitments(sqlite_engine)
+    good = write_csv(tmp_path / "bueno.csv", [row(compromiso="Nuevo por planilla")])
+    preview = client.post(
+        "/importar", data={"csrf_token": csrf},
+        files={"planilla": ("bueno.csv", good.read_bytes(), "text/csv")},
+    )  # fmt: skip
+    assert preview.status_code == 200 and "Vista previa" in preview.text
+    assert "Nuevo por planilla" in preview.text
+    assert count_commitments(sqlite_engine) == before
+    upload = re.search(r'name="archivo" value="([^"]+)"', preview.text)
+    assert upload
+    forged = client.post(
+        "/importar/confirmar", data={"csrf_token": csrf, "archivo": "../../cumple.db"}
+    )
+    assert forged.status_code == 400
+    done = client.post(
+        "/importar/confirmar", data={"csrf_token": csrf, "archivo": upload.group(1)},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert done.status_code == 200 and "1 compromisos nuevos" in done.text
+    assert count_commitments(sqlite_engine) == before + 1
+    other = client.post(
+        "/importar", data={"csrf_token": csrf},
+        files={"planilla": ("notas.txt", b"hola", "text/plain")},
+    )  # fmt: skip
+    assert other.status_code == 400 and "no admitido" in other.text

@@ -21,7 +21,7 @@ from models.dates import format_long
 from models.db import make_engine
 from models.money import format_clp
 from tracking.history import event_value, field_label
-from web import links, packages
+from web import links, packages, registration
 from web.pages import CsrfFailed, LoginRequired, login_redirect, render, router
 from web.security import LoginLimiter
 
@@ -81,6 +81,7 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
     app.include_router(router)
     app.include_router(links.router)
     app.include_router(packages.router)
+    app.include_router(registration.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

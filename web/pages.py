@@ -225,6 +225,7 @@ def commitments_page(
         views = list_commitments(session, filters, day)
     return render(
         request, "commitments.html", title="Compromisos", account=account, views=views,
+        message=request.session.pop("aviso", None),
         territory_options=options, selected_territory=selected.id if selected else None,
         statuses=list(STATUS_LABELS.items()), selected_status=status, q=q, day=day, error=error,
     )  # fmt: skip
