@@ -50,3 +50,20 @@ def add_command(
         )
         session.commit()
         typer.echo(f"Usuario {user.email} ({user.role}) listo.")
+
+
+@app.command("token")
+def token_command(
+    email: Annotated[str, typer.Argument(help="Usuario dueño del token.")],
+    name: Annotated[str, typer.Option("--name", help="Para qué sistema es el token.")] = "api",
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Crea un token para la API (/api/...); se muestra una sola vez."""
+    from tracking.accounts import new_api_token
+
+    runtime = open_runtime(database_url, data_dir)
+    with Session(runtime.engine) as session:
+        token = new_api_token(session, email, name)
+        session.commit()
+    typer.echo(token)

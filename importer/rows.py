@@ -29,8 +29,6 @@ _BUSINESS_DAYS = re.compile(r"^(\d{1,4})\s*dias?\s+habil(es)?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KINDS = {fold(kind.value): kind.value for kind in ActaKind}
 MAX_PLAZO_DAYS = 1000
-EARLIEST = date(1990, 1, 1)
-LATEST = date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -175,9 +173,6 @@ class _Row:
             day = parse_date(value)
         except DateError as exc:
             self.fail(column, str(exc) + hint)
-            return None
-        if not EARLIEST <= day <= LATEST:
-            self.fail(column, f"la fecha {day:%d-%m-%Y} está fuera de rango (1990 a 2100)")
             return None
         return day
 

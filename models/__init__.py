@@ -4,7 +4,7 @@ Importing this package registers every table on ``SQLModel.metadata``.
 Models import no flows, notifications, CLI or web code.
 """
 
-from models.accounts import Role, User, UserTerritory
+from models.accounts import ApiToken, Role, User, UserTerritory
 from models.commitments import (
     Acta,
     ActaKind,
@@ -25,6 +25,7 @@ from models.reminders import CycleRun, OutboxMessage, OutboxStatus, Reminder, Re
 __all__ = [
     "Acta",
     "ActaKind",
+    "ApiToken",
     "Commitment",
     "CommitmentDeadline",
     "CommitmentEvent",

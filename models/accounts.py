@@ -40,3 +40,16 @@ class UserTerritory(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     territory_id: int = Field(foreign_key="territory.id")
+
+
+class ApiToken(SQLModel, table=True):
+    """A token for other systems (``Authorization: Bearer …``); only its
+    SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_sha256: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=100)
+    created_at: datetime = timestamp_field()

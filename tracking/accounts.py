@@ -139,3 +139,33 @@ def load_account(session: Session, user_id: int) -> Account | None:
 
 def territory_names(session: Session, ids: frozenset[int]) -> list[str]:
     return sorted(session.scalars(select(Territory.name).where(Territory.id.in_(ids))))  # type: ignore[attr-defined]
+
+
+def token_digest(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_api_token(session: Session, email: str, name: str) -> str:
+    """Create a token for an existing user; returns it (shown once)."""
+    import secrets
+
+    from models.accounts import ApiToken
+
+    user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    if user is None or user.id is None:
+        raise InvalidChange(f"No existe el usuario «{email}»; créelo con «cumple users add».")
+    token = f"cumple_{secrets.token_urlsafe(32)}"
+    session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), name=name[:100]))
+    session.flush()
+    return token
+
+
+def account_for_token(session: Session, token: str) -> Account | None:
+    from models.accounts import ApiToken
+
+    user_id = session.scalars(
+        select(ApiToken.user_id).where(ApiToken.token_sha256 == token_digest(token))
+    ).first()
+    return load_account(session, user_id) if user_id is not None else None

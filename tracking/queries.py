@@ -25,6 +25,7 @@ from models.commitments import (
     Status,
     StoredStatus,
 )
+from models.dates import DateError, check_range
 from models.geography import Region
 from models.parties import Contact, Institution, Territory
 from tracking.errors import InvalidChange, NotFound
@@ -236,6 +237,10 @@ def parse_status(text: str) -> Status:
 def list_commitments(session: Session, filters: Filters, day: date) -> list[CommitmentView]:
     """Commitments matching ``filters``, each with its status on ``day``,
     ordered by effective due date."""
+    try:
+        check_range(day)
+    except DateError as exc:
+        raise InvalidChange(f"{str(exc).capitalize()}.") from None
     query = _base_query()
     region = None
     if filters.region:

@@ -18,7 +18,7 @@ from models.commitments import (
     CommitmentEvent,
     StoredStatus,
 )
-from models.dates import format_long
+from models.dates import DateError, check_range, format_long
 from models.geography import Region
 from models.stages import first_stage_on
 from models.timestamps import utc_now
@@ -91,6 +91,12 @@ def plan_change(
         raise InvalidChange(
             "Indique al menos un cambio: --status, --executed-amount, --due-date o --note."
         )
+    try:
+        for given in (change.on, change.due_date):
+            if given is not None:
+                check_range(given)
+    except DateError as exc:
+        raise InvalidChange(f"{str(exc).capitalize()}.") from None
     on = change.on or today
     if on > today:
         raise InvalidChange(

@@ -21,7 +21,7 @@ from models.dates import format_long
 from models.db import make_engine
 from models.money import format_clp
 from tracking.history import event_value, field_label
-from web import links, packages, registration
+from web import api, links, packages, registration
 from web.pages import CsrfFailed, LoginRequired, login_redirect, render, router
 from web.security import LoginLimiter
 
@@ -65,7 +65,14 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
                 scheduler.shutdown(wait=False)
             engine.dispose()
 
-    app = FastAPI(title="cumple", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="cumple",
+        description="Seguimiento de compromisos de actas territoriales.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.templates = _templates()
@@ -78,10 +85,10 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )
-    app.include_router(router)
-    app.include_router(links.router)
-    app.include_router(packages.router)
-    app.include_router(registration.router)
+    # Pages are for people; /openapi.json describes the API for systems.
+    for pages in (router, links.router, packages.router, registration.router):
+        app.include_router(pages, include_in_schema=False)
+    app.include_router(api.router)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

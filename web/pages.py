@@ -222,7 +222,10 @@ def commitments_page(
             filters = Filters(
                 **{**filters.__dict__, "territory_ids": frozenset({selected.id})}  # type: ignore[arg-type]
             )
-        views = list_commitments(session, filters, day)
+        try:
+            views = list_commitments(session, filters, day)
+        except TrackingError as exc:
+            views, error = [], str(exc)
     return render(
         request, "commitments.html", title="Compromisos", account=account, views=views,
         message=request.session.pop("aviso", None),
