@@ -18,6 +18,8 @@ from sqlalchemy.engine import Engine, make_url
 from models.db import make_engine
 from models.schema import init_database
 
+pytest_plugins = ["tests.web_fixtures"]
+
 POSTGRES_URL = os.environ.get(
     "CUMPLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

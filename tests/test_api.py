@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.test_web import USERS, site  # noqa: F401  (fixture)
+from tests.web_fixtures import USERS
 from tracking.accounts import new_api_token
 
 
 @pytest.fixture
-def tokens(site, sqlite_engine: Engine) -> dict[str, str]:  # type: ignore[no-untyped-def]  # noqa: F811
+def tokens(site, sqlite_engine: Engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
     with Session(sqlite_engine) as session:
         made = {who: new_api_token(session, USERS[who][0], "pruebas") for who in USERS}
         session.commit()
@@ -44,12 +44,12 @@ def test_openapi_describes_the_api(api: TestClient) -> None:
     assert "/login" not in schema["paths"]
 
 
-def test_tokens_are_required(api: TestClient, site) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_tokens_are_required(api: TestClient, site) -> None:  # type: ignore[no-untyped-def]
     assert api.get("/api/compromisos").status_code == 401
     assert api.get("/api/compromisos", headers=auth("cumple_falso")).status_code == 401
 
 
-def test_scope_read_and_update(api: TestClient, site, tokens) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_scope_read_and_update(api: TestClient, site, tokens) -> None:  # type: ignore[no-untyped-def]
     loa = api.get("/api/compromisos", headers=auth(tokens["gerente_loa"])).json()
     assert {c["id"] for c in loa} == {site["loa"], site["hostile"]}
     assert (
@@ -80,7 +80,7 @@ def test_scope_read_and_update(api: TestClient, site, tokens) -> None:  # type: 
     assert invalid.status_code == 422 and "motivo" in invalid.json()["detail"]
 
 
-def test_register_an_acta(api: TestClient, site, tokens) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_register_an_acta(api: TestClient, site, tokens) -> None:  # type: ignore[no-untyped-def]
     acta = {
         "region": "Antofagasta", "territorio": "Loa Emprende", "acta_fecha": "2026-11-20",
         "acta_instancia": "Directorio Ejecutivo",

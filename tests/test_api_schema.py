@@ -12,12 +12,12 @@ from schemathesis.checks import not_a_server_error
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.test_web import USERS, site  # noqa: F401  (fixture)
+from tests.web_fixtures import USERS
 from tracking.accounts import new_api_token
 
 
 @pytest.fixture
-def api_schema(site, sqlite_url: str, sqlite_engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
+def api_schema(site, sqlite_url: str, sqlite_engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-def]
     from config import load_settings
     from web.app import create_app
 

@@ -4,7 +4,6 @@ and every route against every role in one authorisation matrix."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -15,39 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from config import load_settings
-from importer import import_file
 from models import Commitment, CommitmentEvent
 from tests.helpers import row, write_csv
-from tracking.accounts import add_user
+from tests.web_fixtures import PASSWORD, USERS
 from web.app import create_app
-
-PASSWORD = "una-clave-larga"
-USERS = {
-    "admin": ("admin@cumple.cl", "admin", [], None),
-    "gerente_loa": ("gerente@loa.cl", "gerente", ["Loa Emprende"], None),
-    "gerente_huasco": ("gerente@huasco.cl", "gerente", ["Provincia del Huasco"], None),
-    "gore_an": ("gore@antofagasta.cl", "gore", [], "Antofagasta"),
-    "gore_at": ("gore@atacama.cl", "gore", [], "Atacama"),
-}
-HOSTILE = '<script>alert("x")</script> "comillas" \' fin'
-
-
-@pytest.fixture
-def site(sqlite_engine: Engine, sqlite_url: str, tmp_path: Path) -> Iterator[dict[str, int]]:
-    rows = [
-        row(compromiso="Transferencia Loa", plazo="2026-09-21"),
-        row(compromiso=HOSTILE, plazo="2026-12-21"),
-        row(region="Atacama", territorio="Provincia del Huasco", compromiso="Huasco",
-            institucion_rut="", plazo="2026-10-30"),
-    ]  # fmt: skip
-    import_file(sqlite_engine, write_csv(tmp_path / "a.csv", rows), actor="prueba")
-    with Session(sqlite_engine) as session:
-        for email, role, territories, region in USERS.values():
-            add_user(session, email=email, password=PASSWORD, role=role,
-                     territories=territories, region=region)  # fmt: skip
-        session.commit()
-        ids = {c.text: c.id for c in session.scalars(select(Commitment))}
-    yield {"loa": ids["Transferencia Loa"], "hostile": ids[HOSTILE], "huasco": ids["Huasco"]}
 
 
 @pytest.fixture
