@@ -17,8 +17,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
 	touch $(STAMP)
 
+# The demo loads its data, runs the cycle, prints where everything is and the
+# demo logins, then serves the web application (Ctrl-C to stop).
 demo: $(STAMP)
 	$(BIN)/cumple demo
+	$(BIN)/cumple serve
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -166,7 +166,11 @@ def demo_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption
     typer.echo(f"Base de datos: {runtime.settings.safe_database_url()}")
     typer.echo(f"Carpeta de datos: {runtime.settings.data_dir.resolve()}")
     typer.echo("Pruebe: cumple commitments list --status vencido · cumple commitments show 1")
-    typer.echo("La aplicación web y el programador: cumple serve (http://127.0.0.1:8000/health)")
+    from demo.runner import DEMO_PASSWORD
+
+    typer.echo(f"Aplicación web: {runtime.settings.base_url}/ (cumple serve)")
+    for email, role in result.users:
+        typer.echo(f"  usuario de demostración {email} ({role}), contraseña {DEMO_PASSWORD}")
 
 
 def _fail(message: str) -> None:

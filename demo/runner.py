@@ -16,12 +16,14 @@ from sqlmodel import Session
 from config import Settings
 from flows.cycle import CycleReport, run_steps
 from importer import ImportReport, import_file
+from models.accounts import User
 from models.calendar import calendar_for
 from models.commitments import Commitment, CommitmentEvent
 from models.parties import Institution
 from models.protocols import Protocol
 from models.schema import InitResult, init_database
 from models.text import fold, text_key
+from tracking.accounts import add_user
 from tracking.lookup import find_region
 from tracking.protocols import set_protocol
 from tracking.updates import Change, apply_change
@@ -115,12 +117,35 @@ def set_protocols(engine: Engine) -> int:
     return created
 
 
+DEMO_PASSWORD = "demo-cumple-2026"
+DEMO_USERS = (
+    ("admin@demo.cumple.cl", "admin", [], None),
+    ("gerente.loa@demo.cumple.cl", "gerente", ["Loa Emprende"], "Antofagasta"),
+    ("gore.coquimbo@demo.cumple.cl", "gore", [], "Coquimbo"),
+)
+
+
+def set_users(engine: Engine) -> list[tuple[str, str]]:
+    """The demo's logins (e-mail, role), created once with DEMO_PASSWORD."""
+    with Session(engine) as session:
+        existing = set(session.scalars(select(User.email)))
+        for email, role, territories, region in DEMO_USERS:
+            if email not in existing:
+                add_user(
+                    session, email=email, password=DEMO_PASSWORD, role=role,
+                    territories=territories, region=region,
+                )  # fmt: skip
+        session.commit()
+    return [(email, role) for email, role, _, _ in DEMO_USERS]
+
+
 @dataclass(frozen=True)
 class DemoResult:
     init: InitResult
     imported: ImportReport
     facts_recorded: int
     cycles: list[CycleReport]
+    users: list[tuple[str, str]]
 
 
 def _find(session: Session, fact: DemoFact) -> Commitment | None:
@@ -189,4 +214,5 @@ def load_demo(engine: Engine, settings: Settings, today: date) -> DemoResult:
         imported = import_file(engine, path, actor=ACTOR)
     facts = record_facts(engine, today)
     set_protocols(engine)
-    return DemoResult(init, imported, facts, run_cycles(engine, settings, simulated_days(today)))
+    cycles = run_cycles(engine, settings, simulated_days(today))
+    return DemoResult(init, imported, facts, cycles, set_users(engine))

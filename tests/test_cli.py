@@ -247,6 +247,7 @@ def test_demo_is_idempotent(cli: Cli) -> None:
     assert first.returncode == 0, first.stderr
     assert "30 compromisos" in first.stdout and "$15.000.000" in first.stdout
     assert "correos enviados" in first.stdout
+    assert "gerente.loa@demo.cumple.cl (gerente), contraseña demo-cumple-2026" in first.stdout
     assert list((cli.folder / "var" / "mail").rglob("*.eml"))
     assert len(list((cli.folder / "var" / "reports").glob("*/*/informe.pdf"))) == 3
     second = cli("demo")
