@@ -13,12 +13,19 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 from sqlalchemy.engine import Engine, make_url
 
 from models.db import make_engine
 from models.schema import init_database
 
 pytest_plugins = ["tests.web_fixtures"]
+
+# Property tests explore new examples on every developer run; CI (CI=true)
+# replays a fixed seed so that a run's result does not depend on luck.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 POSTGRES_URL = os.environ.get(
     "CUMPLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -5,20 +5,20 @@ by ``/openapi.json``. Records use the CLI's JSON field names."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, get_type_hints
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 from sqlmodel import Session
 
 from importer import ImportFailed, Sheet, import_sheet
 from models.commitments import Status
 from tracking.accounts import Account, account_for_token
 from tracking.errors import InvalidChange, NotFound, TrackingError
-from tracking.queries import get_commitment, list_commitments
+from tracking.queries import CommitmentView, get_commitment, list_commitments
 from tracking.updates import Change, apply_change
-from web.pages import scope_filters, today
+from web.pages import Identifier, scope_filters, today
 from web.registration import ACTA_FIELDS, ROW_FIELDS, scope_check
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -37,33 +37,6 @@ def api_account(
     return account
 
 
-class Compromiso(BaseModel):
-    id: int
-    region: str
-    region_code: str
-    territorio: str
-    acta_id: int
-    acta_fecha: date
-    acta_instancia: str
-    acta_numero: str
-    acta_tipo: str
-    institucion: str
-    institucion_rut: str | None
-    responsable: str | None
-    responsable_email: str
-    compromiso: str
-    monto: int | None
-    monto_ejecutado: int
-    fuente: str | None
-    plazo: date
-    plazo_original: date
-    plazo_texto: str
-    vencimiento: date
-    estado: Status
-    cumplido_el: date | None
-    cancelado_el: date | None
-
-
 class Evento(BaseModel):
     registrado: str
     fecha_efectiva: date
@@ -74,8 +47,14 @@ class Evento(BaseModel):
     motivo: str | None
 
 
-class CompromisoConHistorial(Compromiso):
-    historial: list[Evento]
+# The API's records are the CLI's: one definition, CommitmentView.
+Compromiso = create_model(
+    "Compromiso",
+    **{name: (kind, ...) for name, kind in get_type_hints(CommitmentView).items()},  # type: ignore[call-overload]
+)
+CompromisoConHistorial = create_model(
+    "CompromisoConHistorial", __base__=Compromiso, historial=(list[Evento], ...)
+)
 
 
 class Cambio(BaseModel):
@@ -145,7 +124,7 @@ def api_list(
 
 @router.get("/compromisos/{commitment_id}", response_model=CompromisoConHistorial)
 def api_get(
-    request: Request, commitment_id: int, account: Account = Depends(api_account)
+    request: Request, commitment_id: Identifier, account: Account = Depends(api_account)
 ) -> dict[str, Any]:
     _check_visible(request, account, commitment_id)
     with Session(request.app.state.engine) as session:
@@ -155,7 +134,10 @@ def api_get(
 
 @router.patch("/compromisos/{commitment_id}", response_model=CompromisoConHistorial)
 def api_update(
-    request: Request, commitment_id: int, cambio: Cambio, account: Account = Depends(api_account)
+    request: Request,
+    commitment_id: Identifier,
+    cambio: Cambio,
+    account: Account = Depends(api_account),
 ) -> dict[str, Any]:
     if not account.can_edit:
         raise HTTPException(403, "Su perfil permite consultar, no modificar compromisos.")

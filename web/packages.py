@@ -23,7 +23,7 @@ from reports.periods import parse_period
 from tracking.accounts import Account
 from tracking.links import LinkInvalid, read_feed_token
 from tracking.queries import Filters, list_commitments
-from web.pages import current_account, render, today
+from web.pages import Identifier, current_account, render, today
 
 router = APIRouter()
 DOWNLOADS = (*FILES, "manifest.json")
@@ -70,7 +70,7 @@ def packages_page(request: Request, account: Account = Depends(current_account))
 
 @router.get("/paquetes/{package_id}/{name}")
 def package_file(
-    request: Request, package_id: int, name: str, account: Account = Depends(current_account)
+    request: Request, package_id: Identifier, name: str, account: Account = Depends(current_account)
 ) -> Response:
     with Session(request.app.state.engine) as session:
         package = session.get(Package, package_id)

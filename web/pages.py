@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import Session
@@ -29,6 +30,8 @@ from tracking.updates import Change, apply_change
 from web.security import CSRF_FIELD, csrf_matches, new_csrf_token
 
 router = APIRouter()
+Identifier = Annotated[int, PathParam(ge=1, le=2**62, description="Número en el sistema")]
+"""A row id in a path: out-of-range numbers are a 422, not a database error."""
 
 
 class LoginRequired(Exception):
@@ -275,7 +278,7 @@ def _commitment_page(
 @router.get("/compromisos/{commitment_id}", response_class=HTMLResponse)
 def commitment_page(
     request: Request,
-    commitment_id: int,
+    commitment_id: Identifier,
     guardado: str = "",
     account: Account = Depends(current_account),
 ) -> Response:
@@ -286,7 +289,7 @@ def commitment_page(
 @router.post("/compromisos/{commitment_id}", response_class=HTMLResponse)
 def update_commitment(
     request: Request,
-    commitment_id: int,
+    commitment_id: Identifier,
     estado: str = Form(""),
     monto_ejecutado: str = Form(""),
     plazo: str = Form(""),
