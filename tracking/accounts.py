@@ -14,7 +14,6 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from models.accounts import Role, User, UserTerritory
-from models.parties import Territory
 from tracking.errors import InvalidChange
 from tracking.lookup import find_region, find_territories
 
@@ -39,9 +38,6 @@ class Account:
     @property
     def can_edit(self) -> bool:
         return self.role in (Role.ADMIN, Role.GERENTE)
-
-    def sees_all(self) -> bool:
-        return self.role is Role.ADMIN
 
 
 def add_user(
@@ -135,10 +131,6 @@ def load_account(session: Session, user_id: int) -> Account | None:
     if user is None or not user.active:
         return None
     return account_for(session, user)
-
-
-def territory_names(session: Session, ids: frozenset[int]) -> list[str]:
-    return sorted(session.scalars(select(Territory.name).where(Territory.id.in_(ids))))  # type: ignore[attr-defined]
 
 
 def token_digest(token: str) -> str:

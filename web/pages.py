@@ -4,7 +4,7 @@ to their scope (a gerente's territorios, a regional government's región)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -151,7 +151,6 @@ class Tally:
     cancelado: int = 0
     committed: int = 0
     executed: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
 
     def add(self, view: CommitmentView) -> None:
         setattr(self, view.estado.value, getattr(self, view.estado.value) + 1)
