@@ -283,3 +283,27 @@ def test_status_on_a_past_date_uses_the_due_date_then_in_force(loaded: Engine) -
     assert on_10[1] is Status.VENCIDO and [v.id for v in overdue_10] == [1]
     assert on_25[1] is Status.PENDIENTE and overdue_25 == []
     assert view.estado is Status.VENCIDO and view.vencimiento == date(2026, 12, 30)
+
+
+@pytest.mark.parametrize("day", [date(2026, 11, 10), TODAY, date(2027, 3, 2)])
+def test_status_totals_agree_with_the_list(loaded: Engine, day: date) -> None:
+    from tracking.queries import status_totals
+
+    with Session(loaded) as session:
+        apply_change(session, 1, Change(due_date=date(2026, 12, 30), reason="r",
+                                        on=date(2026, 11, 20)), "a", TODAY)  # fmt: skip
+        apply_change(session, 2, Change(status="cumplido", executed_amount=5,
+                                        on=date(2026, 11, 24)), "a", TODAY)  # fmt: skip
+        session.commit()
+        views = list_commitments(session, Filters(), day)
+        totals = status_totals(session, Filters(), day)
+        scoped = status_totals(session, Filters(region="III"), day)
+    expected: dict[tuple[str, str], list[int]] = {}
+    for view in views:
+        line = expected.setdefault((view.territorio, view.estado.value), [0, 0, 0])
+        line[0] += 1
+        line[1] += view.monto or 0
+        line[2] += view.monto_ejecutado
+    got = {(t.territory, t.status.value): [t.commitments, t.committed, t.executed] for t in totals}
+    assert got == expected
+    assert {t.territory for t in scoped} == {"Huasco"}

@@ -368,3 +368,16 @@ def test_hostile_text_in_every_field_is_inert(app, sqlite_engine, tmp_path) -> N
         assert page.status_code == 200, path
         assert "<script>alert(1)" not in page.text, path
         assert "&lt;script&gt;alert(1)" in page.text, path
+
+
+def test_commitment_list_is_paged(app, site, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("web.pages.PAGE_SIZE", 2)
+    client = client_for(app, "admin")
+    first = client.get("/compromisos?estado=&q=")
+    links = re.findall(r'href="/compromisos/(\d+)"', first.text)
+    assert len(links) == 2 and "Siguientes" in first.text and "Anteriores" not in first.text
+    second = client.get("/compromisos?pagina=2")
+    more = re.findall(r'href="/compromisos/(\d+)"', second.text)
+    assert len(more) == 1 and not set(more) & set(links)
+    assert "Anteriores" in second.text and "Siguientes" not in second.text
+    assert "Compromisos 3 a 3" in second.text

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi import Path as PathParam
@@ -19,17 +19,23 @@ from models.accounts import Role
 from models.calendar import local_date
 from models.commitments import STATUS_LABELS, Commitment, Status
 from models.dates import DateError, parse_date
-from models.geography import Region
 from models.money import AmountError, parse_clp
 from models.parties import Territory
 from tracking.accounts import Account, authenticate, load_account
 from tracking.errors import TrackingError
 from tracking.links import feed_token
-from tracking.queries import CommitmentView, Filters, get_commitment, list_commitments
+from tracking.queries import (
+    Filters,
+    TerritoryTotal,
+    get_commitment,
+    list_commitments,
+    status_totals,
+)
 from tracking.updates import Change, apply_change
 from web.security import CSRF_FIELD, csrf_matches, new_csrf_token
 
 router = APIRouter()
+PAGE_SIZE = 200
 Identifier = Annotated[int, PathParam(ge=1, le=2**62, description="Número en el sistema")]
 """A row id in a path: out-of-range numbers are a 422, not a database error."""
 
@@ -141,6 +147,8 @@ def logout(request: Request, csrf_token_field: str = Form("", alias=CSRF_FIELD))
 
 @dataclass
 class Tally:
+    """A dashboard line: counts per status and amounts."""
+
     id: int = 0
     name: str = ""
     region: str = ""
@@ -152,35 +160,30 @@ class Tally:
     committed: int = 0
     executed: int = 0
 
-    def add(self, view: CommitmentView) -> None:
-        setattr(self, view.estado.value, getattr(self, view.estado.value) + 1)
-        self.committed += view.monto or 0
-        self.executed += view.monto_ejecutado
+    def add(self, total: TerritoryTotal) -> None:
+        status = total.status.value
+        setattr(self, status, getattr(self, status) + total.commitments)
+        self.committed += total.committed
+        self.executed += total.executed
 
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, account: Account = Depends(current_account)) -> Response:
     day = today(request)
     with Session(request.app.state.engine) as session:
-        views = list_commitments(session, scope_filters(account), day)
-        territories = {
-            t.name: (t.id, region)
-            for t, region in session.execute(
-                select(Territory, Region.name).join(Region, Region.id == Territory.region_id)
-            ).all()
-        }
+        totals = status_totals(session, scope_filters(account), day)
     total = Tally(name="Total")
-    by_territory: dict[str, Tally] = {}
-    for view in views:
-        total.add(view)
-        territory_id, region = territories.get(view.territorio, (0, view.region))
+    by_territory: dict[int, Tally] = {}
+    for line in totals:
+        total.add(line)
         by_territory.setdefault(
-            view.territorio, Tally(id=territory_id, name=view.territorio, region=region)
-        ).add(view)
-    feeds = {tally.name: _feed(request, "territorio", tally.id) for tally in by_territory.values()}
+            line.territory_id, Tally(id=line.territory_id, name=line.territory, region=line.region)
+        ).add(line)
+    territories = sorted(by_territory.values(), key=lambda t: (t.name, t.region))
+    feeds = {tally.id: _feed(request, "territorio", tally.id) for tally in territories}
     return render(
         request, "dashboard.html", title="Inicio", account=account, day=day, total=total,
-        territories=sorted(by_territory.values(), key=lambda t: t.name), feeds=feeds,
+        territories=territories, feeds=feeds,
     )  # fmt: skip
 
 
@@ -206,10 +209,12 @@ def commitments_page(
     estado: str = "",
     q: str = "",
     fecha: str = "",
+    pagina: int = 1,
     account: Account = Depends(current_account),
 ) -> Response:
     error = None
     day = today(request)
+    page = max(1, min(pagina, 100_000))
     if fecha:
         try:
             day = parse_date(fecha)
@@ -225,14 +230,23 @@ def commitments_page(
                 **{**filters.__dict__, "territory_ids": frozenset({selected.id})}  # type: ignore[arg-type]
             )
         try:
-            views = list_commitments(session, filters, day)
+            views = list_commitments(
+                session, filters, day, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+            )
         except TrackingError as exc:
             views, error = [], str(exc)
+    more = len(views) > PAGE_SIZE
+    views = views[:PAGE_SIZE]
+    query = {"territorio": territorio, "estado": estado, "q": q, "fecha": fecha}
+    base = "/compromisos?" + urlencode({k: v for k, v in query.items() if v})
     return render(
         request, "commitments.html", title="Compromisos", account=account, views=views,
         message=request.session.pop("aviso", None),
         territory_options=options, selected_territory=selected.id if selected else None,
         statuses=list(STATUS_LABELS.items()), selected_status=status, q=q, day=day, error=error,
+        page=page, first=(page - 1) * PAGE_SIZE + 1,
+        previous_url=f"{base}&pagina={page - 1}" if page > 1 else None,
+        next_url=f"{base}&pagina={page + 1}" if more else None,
     )  # fmt: skip
 
 
