@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from importer import ImportFailed, Sheet, import_sheet
 from models.commitments import Status
-from tracking.accounts import Account, account_for_token
+from tracking.accounts import Account, account_for_token, can_see
 from tracking.errors import InvalidChange, NotFound, TrackingError
 from tracking.queries import CommitmentView, get_commitment, list_commitments
 from tracking.updates import Change, apply_change
@@ -98,10 +98,8 @@ class Resultado(BaseModel):
 
 
 def _check_visible(request: Request, account: Account, commitment_id: int) -> None:
-    from web.pages import _visible
-
     with Session(request.app.state.engine) as session:
-        if not _visible(account, commitment_id, session):
+        if not can_see(session, account, commitment_id):
             raise HTTPException(404, f"No existe el compromiso N° {commitment_id}.")
 
 

@@ -4,7 +4,7 @@ to their scope (a gerente's territorios, a regional government's región)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -21,7 +21,7 @@ from models.commitments import STATUS_LABELS, Commitment, Status
 from models.dates import DateError, parse_date
 from models.money import AmountError, parse_clp
 from models.parties import Territory
-from tracking.accounts import Account, authenticate, load_account
+from tracking.accounts import Account, authenticate, can_see, load_account
 from tracking.errors import TrackingError
 from tracking.links import feed_token
 from tracking.queries import (
@@ -226,9 +226,7 @@ def commitments_page(
         selected = next((t for t in options if str(t.id) == territorio), None)
         filters = scope_filters(account, status=status, text=q or None)
         if selected is not None:
-            filters = Filters(
-                **{**filters.__dict__, "territory_ids": frozenset({selected.id})}  # type: ignore[arg-type]
-            )
+            filters = replace(filters, territory_ids=frozenset({selected.id}))
         try:
             views = list_commitments(
                 session, filters, day, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
@@ -250,26 +248,12 @@ def commitments_page(
     )  # fmt: skip
 
 
-def _visible(account: Account, commitment_id: int, session: Session) -> bool:
-    """Whether the commitment is in the account's scope."""
-    row = session.execute(
-        select(Commitment.territory_id, Commitment.region_id).where(Commitment.id == commitment_id)
-    ).first()
-    if row is None:
-        return False
-    if account.role is Role.ADMIN:
-        return True
-    if account.role is Role.GORE:
-        return row.region_id == account.region_id
-    return row.territory_id in account.territory_ids
-
-
 def _commitment_page(
     request: Request, account: Account, commitment_id: int, status_code: int = 200, **extra: Any
 ) -> Response:
     day = today(request)
     with Session(request.app.state.engine) as session:
-        visible = _visible(account, commitment_id, session)
+        visible = can_see(session, account, commitment_id)
         if visible:
             view, history = get_commitment(session, commitment_id, day)
             institution_id = session.scalars(
@@ -320,7 +304,7 @@ def update_commitment(
         )  # fmt: skip
     day = today(request)
     with Session(request.app.state.engine) as session:
-        visible = _visible(account, commitment_id, session)
+        visible = can_see(session, account, commitment_id)
     if not visible:
         return _commitment_page(request, account, commitment_id)
     try:
