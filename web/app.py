@@ -74,12 +74,14 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    # Read once: without CUMPLE_SECRET_KEY it lives in a file under DATA_DIR.
+    app.state.secret = settings.resolved_secret_key()
     app.state.engine = engine
     app.state.templates = _templates()
     app.state.limiter = LoginLimiter()
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.resolved_secret_key(),
+        secret_key=app.state.secret,
         session_cookie="cumple_sesion",
         max_age=SESSION_HOURS * 3600,
         same_site="lax",

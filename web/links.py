@@ -21,7 +21,7 @@ router = APIRouter()
 
 
 def _commitment_id(request: Request, token: str) -> int:
-    return read_commitment_token(request.app.state.settings.resolved_secret_key(), token)
+    return read_commitment_token(request.app.state.secret, token)
 
 
 def _page(request: Request, token: str, status_code: int = 200, **extra: object) -> Response:

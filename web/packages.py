@@ -89,7 +89,7 @@ def package_file(
 def calendar_feed(request: Request, token: str) -> Response:
     settings = request.app.state.settings
     try:
-        kind, item_id = read_feed_token(settings.resolved_secret_key(), token)
+        kind, item_id = read_feed_token(request.app.state.secret, token)
     except LinkInvalid:
         return Response("Calendario no encontrado.", status_code=404, media_type="text/plain")
     day = today(request)

@@ -189,8 +189,7 @@ def dashboard(request: Request, account: Account = Depends(current_account)) -> 
 
 def _feed(request: Request, kind: str, item_id: int) -> str:
     """The path of a calendar feed (an unguessable, signed token)."""
-    secret = request.app.state.settings.resolved_secret_key()
-    return f"/calendario/{feed_token(secret, kind, item_id)}.ics"
+    return f"/calendario/{feed_token(request.app.state.secret, kind, item_id)}.ics"
 
 
 def _territory_options(session: Session, account: Account) -> list[Territory]:
