@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from cli import commitments, cycle, protocols, users
+from cli import commitments, cycle, operations, protocols, users
 from cli.render import commitments_table, console
 from cli.runtime import (
     ActorOption,
@@ -27,6 +27,7 @@ from cli.runtime import (
 from config import ConfigError
 from importer import ConcurrentImport, ImportFailed, ImportReport, UnreadableFile, import_file
 from models.schema import SchemaNotReady, init_database
+from operations.backup import BackupError
 from tracking.errors import TrackingError
 
 app = typer.Typer(
@@ -41,6 +42,7 @@ app.add_typer(commitments.app, name="commitments")
 app.add_typer(protocols.app, name="protocol")
 app.add_typer(users.app, name="users")
 cycle.register(app)
+operations.register(app)
 
 
 @app.command("init")
@@ -196,7 +198,7 @@ def main() -> None:
             "La base de datos no está inicializada o su esquema está desactualizado: "
             "ejecute «cumple init»."
         )
-    except (ConfigError, UserError, TrackingError) as exc:
+    except (ConfigError, UserError, TrackingError, BackupError) as exc:
         _fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__

@@ -9,7 +9,14 @@ import typer
 from rich.table import Table
 
 from cli.render import FormatOption, OutputFormat, console, print_csv, print_json
-from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime, option_date
+from cli.runtime import (
+    DatabaseUrlOption,
+    DataDirOption,
+    UserError,
+    open_runtime,
+    option_date,
+    start_logging,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -36,6 +43,7 @@ def run_command(
     from flows.cycle import run_cycle
 
     runtime = open_runtime(database_url, data_dir)
+    start_logging(runtime.settings)
     day = option_date(date, "--date") or runtime.today()
     report = asyncio.run(run_cycle(runtime.settings, day))
     if output is OutputFormat.JSON:
@@ -64,7 +72,6 @@ def serve_command(
     data_dir: DataDirOption = None,
 ) -> None:
     """Aplicación web y programador de tareas en un solo proceso."""
-    import logging
     import os
 
     import uvicorn
@@ -75,12 +82,12 @@ def serve_command(
     # Scheduled jobs read their settings from the environment.
     os.environ["CUMPLE_DATABASE_URL"] = runtime.settings.database_url
     os.environ["CUMPLE_DATA_DIR"] = str(runtime.settings.data_dir.resolve())
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    start_logging(runtime.settings)
     typer.echo(
         f"cumple en http://{host}:{port} — ciclo diario a las {runtime.settings.cycle_time} "
         f"({runtime.settings.timezone})"
     )
-    uvicorn.run(create_app(runtime.settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(runtime.settings), host=host, port=port, log_config=None)
 
 
 def outbox_command(

@@ -71,6 +71,13 @@ def open_runtime(
     return Runtime(settings, engine)
 
 
+def start_logging(settings: Settings) -> None:
+    """Structured logs on stderr for the commands that run the cycle."""
+    from operations.logs import configure_logging
+
+    configure_logging(settings.log_format, settings.log_level)
+
+
 def actor_name(given: str | None) -> str:
     if given and given.strip():
         return " ".join(given.split())[:200]

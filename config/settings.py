@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     cycle_time: str = "07:00"
     smtp_concurrency: int = Field(default=4, ge=1, le=32)
     report_sender: str = "Coordinación Regional de Seguimiento de Compromisos"
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @classmethod
     def settings_customise_sources(

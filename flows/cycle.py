@@ -5,16 +5,21 @@ cycle")."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import logging
 import os
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from config import Settings
 from models.db import make_engine
@@ -22,6 +27,11 @@ from models.reminders import CycleRun
 from notifications.delivery import DeliveryReport, deliver
 from notifications.transports import Transport
 from planning.cycle import PlanReport, plan_cycle
+
+log = logging.getLogger("cumple.cycle")
+T = TypeVar("T")
+STEP_ATTEMPTS = 5
+FIRST_WAIT = 1.0
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,43 @@ def close_run(
         )
 
 
+def transient(exc: BaseException) -> bool:
+    """A database error worth retrying: the connection dropped, the
+    server restarted, the database was locked for longer than the wait."""
+    return isinstance(exc, OperationalError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
+async def resilient(
+    step: str,
+    call: Callable[[], T | Awaitable[T]],
+    *,
+    attempts: int = STEP_ATTEMPTS,
+    first_wait: float = FIRST_WAIT,
+) -> T:
+    """Run one step of the cycle, again after a transient database error
+    (waiting 1, 2, 4… s). Every step can run again safely: planning is one
+    transaction, packages are recorded under a unique key, a failed
+    delivery puts its claims back."""
+    for attempt in range(1, attempts + 1):
+        try:
+            result = call()
+            if inspect.isawaitable(result):
+                result = await result
+            return result  # type: ignore[return-value]
+        except DBAPIError as exc:
+            if attempt == attempts or not transient(exc):
+                raise
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            log.warning(
+                "paso interrumpido por la base de datos; se reintenta",
+                extra={"step": step, "attempt": attempt, "error": reason[:300]},
+            )
+            await asyncio.sleep(first_wait * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
+
+
 async def run_steps(
     engine: Engine,
     settings: Settings,
@@ -125,21 +172,27 @@ async def run_steps(
 ) -> CycleReport:
     """The cycle of ``day`` with the steps called directly."""
     moment = now or datetime.now(UTC)
-    run_id = open_run(engine, day, orchestrator)
-    plan = plan_cycle(engine, settings, day, moment)
-    packages = build_packages(engine, settings, day, moment)
-    delivery = await deliver(
-        engine,
-        settings,
-        now=moment,
-        concurrency=settings.smtp_concurrency,
-        make_transport=make_transport,
+    log.info("ciclo iniciado", extra={"day": day.isoformat(), "orchestrator": orchestrator})
+    run_id = await resilient("abrir", lambda: open_run(engine, day, orchestrator))
+    plan = await resilient("planificar", lambda: plan_cycle(engine, settings, day, moment))
+    packages = await resilient("paquetes", lambda: build_packages(engine, settings, day, moment))
+    delivery = await resilient(
+        "entregar",
+        lambda: deliver(
+            engine,
+            settings,
+            now=moment,
+            concurrency=settings.smtp_concurrency,
+            make_transport=make_transport,
+        ),
     )
-    close_run(engine, run_id, plan, delivery, packages)
-    return CycleReport(
+    await resilient("cerrar", lambda: close_run(engine, run_id, plan, delivery, packages))
+    report = CycleReport(
         day, orchestrator, plan.due, plan.reminders, plan.messages,
         delivery.sent, delivery.retrying, delivery.failed, packages,
     )  # fmt: skip
+    log.info("ciclo terminado", extra=report.record())
+    return report
 
 
 @contextmanager

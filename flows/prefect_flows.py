@@ -14,7 +14,8 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from config import Settings, load_settings
-from flows.cycle import CycleReport, build_packages, close_run, open_run
+from flows.cycle import CycleReport, build_packages, close_run, open_run, resilient
+from models.calendar import local_date
 from models.db import make_engine
 from notifications.delivery import DeliveryReport, deliver
 from planning.cycle import PlanReport, plan_cycle
@@ -30,7 +31,7 @@ def plan_task(day_iso: str) -> dict[str, int]:
         engine.dispose()
 
 
-@task(name="paquetes", cache_policy=NO_CACHE)
+@task(name="paquetes", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def packages_task(day_iso: str) -> int:
     settings = load_settings()
     engine = make_engine(settings.database_url)
@@ -40,7 +41,7 @@ def packages_task(day_iso: str) -> int:
         engine.dispose()
 
 
-@task(name="entregar", cache_policy=NO_CACHE)
+@task(name="entregar", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 async def deliver_task() -> dict[str, int]:
     settings = load_settings()
     engine = make_engine(settings.database_url)
@@ -54,17 +55,19 @@ async def deliver_task() -> dict[str, int]:
 
 
 @flow(name="ciclo-diario", log_prints=False)
-async def daily_cycle(day_iso: str) -> dict[str, object]:
-    """Plan the reminders of ``day_iso`` and deliver the outbox."""
+async def daily_cycle(day_iso: str | None = None) -> dict[str, object]:
+    """Plan the reminders of ``day_iso`` (default: today in
+    ``CUMPLE_TIMEZONE``, as a scheduled run asks) and deliver the outbox."""
     settings = load_settings()
     engine = make_engine(settings.database_url)
-    day = date.fromisoformat(day_iso)
+    day = date.fromisoformat(day_iso) if day_iso else local_date(datetime.now(UTC), settings.zone)
+    day_iso = day.isoformat()
     try:
-        run_id = open_run(engine, day, "prefect")
+        run_id = await resilient("abrir", lambda: open_run(engine, day, "prefect"))
         plan = PlanReport(**plan_task(day_iso))
         packages = packages_task(day_iso)
         delivery = DeliveryReport(**(await deliver_task()))
-        close_run(engine, run_id, plan, delivery, packages)
+        await resilient("cerrar", lambda: close_run(engine, run_id, plan, delivery, packages))
     finally:
         engine.dispose()
     report = CycleReport(
@@ -72,6 +75,12 @@ async def daily_cycle(day_iso: str) -> dict[str, object]:
         delivery.sent, delivery.retrying, delivery.failed, packages,
     )  # fmt: skip
     return report.record()
+
+
+@flow(name="entrega-pendiente", log_prints=False)
+async def pending_delivery() -> dict[str, int]:
+    """Deliver what is due in the outbox (retries after temporary failures)."""
+    return await deliver_task()
 
 
 async def run_through_prefect(settings: Settings, day: date) -> CycleReport:

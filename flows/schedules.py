@@ -1,5 +1,6 @@
 """Every schedule of cumple, declared once. The embedded scheduler
-(``cumple serve``) and Prefect deployments both read this list."""
+(``cumple serve``) and the Prefect deployments (``cumple deploy``) both
+read this list."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ class Schedule:
     job: str
     """``module:function`` of a plain function (what a persistent job store
     can reload)."""
+    flow: str
+    """``module:function`` of the Prefect flow a deployment runs."""
     cron: str
     """Five-field cron in the settings' time zone."""
     description: str
@@ -38,12 +41,14 @@ def schedules(settings: Settings) -> list[Schedule]:
         Schedule(
             name="ciclo-diario",
             job="flows.jobs:daily_cycle_job",
+            flow="flows.prefect_flows:daily_cycle",
             cron=f"{int(minute)} {int(hour)} * * *",
             description="Plazos, recordatorios y envío del día",
         ),
         Schedule(
             name="entrega-pendiente",
             job="flows.jobs:delivery_job",
+            flow="flows.prefect_flows:pending_delivery",
             cron="*/5 * * * *",
             description="Reintento de correos pendientes",
         ),

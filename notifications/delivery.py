@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +21,9 @@ from notifications.outbox import (
     mark_failed,
     mark_retry,
     mark_sent,
+    release_claims_of,
     release_expired,
+    worker_name,
 )
 from notifications.transports import (
     PermanentFailure,
@@ -32,6 +33,8 @@ from notifications.transports import (
 )
 
 BATCH = 200
+
+log = logging.getLogger("cumple.delivery")
 
 
 @dataclass
@@ -44,10 +47,6 @@ class DeliveryReport:
         return DeliveryReport(
             self.sent + other.sent, self.retrying + other.retrying, self.failed + other.failed
         )
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _label(message: Claimed) -> str:
@@ -117,11 +116,14 @@ async def _send_batch(
                 except TemporaryFailure as exc:
                     if mark_retry(engine, message, now, str(exc)):
                         report.retrying += 1
+                        log.debug("correo en reintento", extra=_fields(message, error=str(exc)))
                     else:
                         report.failed += 1
+                        log.error("correo fallido", extra=_fields(message, error=str(exc)))
                 except PermanentFailure as exc:
                     mark_failed(engine, message, str(exc))
                     report.failed += 1
+                    log.error("correo rechazado", extra=_fields(message, error=str(exc)))
                 else:
                     mark_sent(engine, message, now)
                     report.sent += 1
@@ -129,6 +131,15 @@ async def _send_batch(
     workers = max(1, min(concurrency, len(batch)))
     await asyncio.gather(*(work() for _ in range(workers)))
     return report
+
+
+def _fields(message: Claimed, **extra: object) -> dict[str, object]:
+    return {
+        "outbox_id": message.id,
+        "message_id": message.message_id,
+        "attempt": message.attempts,
+        **extra,
+    }
 
 
 async def deliver(
@@ -139,16 +150,41 @@ async def deliver(
     concurrency: int = 4,
     make_transport: Callable[[], Transport] | None = None,
     worker: str | None = None,
+    ignore_backoff: bool = False,
 ) -> DeliveryReport:
-    """Send every message due at ``now``. Messages that fail temporarily
-    are rescheduled with backoff and left for a later delivery run, so one
-    call always ends."""
+    """Send every message due at ``now`` (with ``ignore_backoff``, also
+    those waiting for a retry). Messages that fail temporarily are
+    rescheduled with backoff and left for a later delivery run, so one call
+    always ends. If the call fails (the database went away), its claims are
+    put back before the error propagates, so a retry resends them."""
     factory = make_transport or (lambda: transport_for(settings))
     name = worker or worker_name()
-    release_expired(engine, now)
+    released = release_expired(engine, now)
+    if released:
+        log.warning("reclamos liberados", extra={"messages": released})
+    log.info("entrega iniciada", extra={"worker": name})
     total = DeliveryReport()
-    while True:
-        batch = claim(engine, now, name, BATCH)
-        if not batch:
-            return total
-        total = total + await _send_batch(engine, settings, batch, factory, now, concurrency)
+    try:
+        while True:
+            batch = claim(engine, now, name, BATCH, ignore_backoff=ignore_backoff)
+            if not batch:
+                break
+            total = total + await _send_batch(engine, settings, batch, factory, now, concurrency)
+    except Exception:
+        _release_after_failure(engine, name, now)
+        raise
+    log.info(
+        "entrega terminada",
+        extra={"worker": name, "sent": total.sent, "retrying": total.retrying,
+               "failed": total.failed},
+    )  # fmt: skip
+    return total
+
+
+def _release_after_failure(engine: Engine, worker: str, now: datetime) -> None:
+    try:
+        released = release_claims_of(engine, worker, now)
+    except Exception:  # the database is still away: the lease will do it
+        log.exception("no se pudieron liberar los reclamos", extra={"worker": worker})
+        return
+    log.warning("reclamos devueltos a la cola", extra={"worker": worker, "messages": released})

@@ -5,12 +5,13 @@ token is on it; a claim left behind by a crashed process expires after
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Engine
 
 from models.reminders import OutboxMessage, OutboxStatus
@@ -43,30 +44,111 @@ def backoff(attempts: int) -> timedelta:
 
 
 def release_expired(engine: Engine, now: datetime) -> int:
-    """Put back in the queue the messages whose claimer vanished."""
+    """Put back in the queue the messages whose claimer vanished: claims
+    older than ``LEASE`` (a claimer on any host), and at once the claims of
+    processes of this host that are no longer running (see
+    :func:`dead_claimers`)."""
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     with engine.begin() as connection:
-        result = connection.execute(
-            update(table)
-            .where(table.c.status == OutboxStatus.SENDING, table.c.claimed_at < now - LEASE)
-            .values(status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now)
+        expired = (
+            connection.execute(
+                update(table)
+                .where(table.c.status == OutboxStatus.SENDING, table.c.claimed_at < now - LEASE)
+                .values(status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now)
+            ).rowcount
+            or 0
         )
-    return result.rowcount or 0
+        claimers = connection.execute(
+            select(table.c.claimed_by)
+            .where(table.c.status == OutboxStatus.SENDING, table.c.claimed_by.is_not(None))
+            .distinct()
+        ).scalars()
+        dead = dead_claimers(claimers, HOST, _running)
+        orphans = 0
+        if dead:
+            orphans = (
+                connection.execute(
+                    update(table)
+                    .where(table.c.status == OutboxStatus.SENDING, table.c.claimed_by.in_(dead))
+                    .values(status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now)
+                ).rowcount
+                or 0
+            )
+    return expired + orphans
 
 
-def claim(engine: Engine, now: datetime, worker: str, limit: int) -> list[Claimed]:
+def release_claims_of(engine: Engine, worker: str, now: datetime) -> int:
+    """Put back the messages claimed by ``worker`` (a delivery of this
+    process that failed and will not finish them)."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        return (
+            connection.execute(
+                update(table)
+                .where(
+                    table.c.status == OutboxStatus.SENDING,
+                    table.c.claimed_by.startswith(f"{worker}:", autoescape=True),
+                )
+                .values(status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now)
+            ).rowcount
+            or 0
+        )
+
+
+HOST = os.uname().nodename[:40]
+
+
+def worker_name(call: str | None = None) -> str:
+    """``host:pid:call`` — who claims a batch. ``call`` tells apart two
+    deliveries running at once in one process (the scheduler's jobs)."""
+    return f"{HOST}:{os.getpid()}:{call or uuid.uuid4().hex[:8]}"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def dead_claimers(
+    tokens: Iterable[str | None], host: str, running: Callable[[int], bool]
+) -> list[str]:
+    """The claim tokens (``host:pid:call:nonce``) taken on ``host`` by a
+    process that is no longer ``running``: killed or crashed, its claims
+    need not wait for the lease. Claims of other hosts wait for the lease."""
+    dead = []
+    for token in tokens:
+        if not token:
+            continue
+        parts = token.split(":")
+        if len(parts) != 4 or parts[0] != host or not parts[1].isdigit():
+            continue
+        if not running(int(parts[1])):
+            dead.append(token)
+    return dead
+
+
+def claim(
+    engine: Engine, now: datetime, worker: str, limit: int, *, ignore_backoff: bool = False
+) -> list[Claimed]:
     """Claim up to ``limit`` due messages for ``worker``: one conditional
     update (only rows still ``pending``) tagged with a fresh token, then read
-    back exactly the rows that carry the token."""
+    back exactly the rows that carry the token. ``ignore_backoff`` takes
+    messages waiting for a retry too (the operator fixed the server)."""
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    token = f"{worker[:60]}:{uuid.uuid4().hex}"
+    token = f"{worker}:{uuid.uuid4().hex[:12]}"
     with engine.begin() as connection:
-        candidates = (
-            select(table.c.id)
-            .where(table.c.status == OutboxStatus.PENDING, table.c.next_attempt_at <= now)
-            .order_by(table.c.id)
-            .limit(limit)
-        )
+        ready = table.c.next_attempt_at <= now
+        if ignore_backoff:
+            # Every waiting message once, not again those this call has
+            # just tried (their claimed_at is ``now``).
+            ready = or_(ready, table.c.claimed_at.is_(None), table.c.claimed_at < now)
+        due = and_(table.c.status == OutboxStatus.PENDING, ready)
+        candidates = select(table.c.id).where(due).order_by(table.c.id).limit(limit)
         if connection.dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
         ids = list(connection.execute(candidates).scalars())

@@ -1,0 +1,2 @@
+"""Operational checks run from a checkout (``make faults``,
+``make distributed-check``); not part of the installed product."""

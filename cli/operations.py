@@ -1,0 +1,225 @@
+"""``cumple status``, ``cumple deliver``, ``cumple backup``,
+``cumple restore`` and ``cumple deploy``: running an installation."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.render import OutputFormat, print_json
+from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime, start_logging
+from models.dates import format_long
+
+
+def register(app: typer.Typer) -> None:
+    app.command("status")(status_command)
+    app.command("deliver")(deliver_command)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
+    app.command("deploy")(deploy_command)
+
+
+def _moment(value: datetime | None, zone: object) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(zone).strftime("%d-%m-%Y %H:%M")  # type: ignore[arg-type]
+
+
+def status_command(
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="Salida: table o json.")
+    ] = OutputFormat.TABLE,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Cola de salida, último ciclo exitoso, fallas y próximas ejecuciones."""
+    from operations.status import gather_status
+
+    runtime = open_runtime(database_url, data_dir)
+    zone = runtime.settings.zone
+    status = gather_status(runtime.engine, runtime.settings, datetime.now(UTC))
+    if output is OutputFormat.JSON:
+        last = status.last_success
+        print_json(
+            [
+                {
+                    "cola": status.queue,
+                    "por_enviar_ahora": status.due_now,
+                    "pendiente_mas_antiguo": status.oldest_waiting.isoformat()
+                    if status.oldest_waiting
+                    else None,
+                    "ultimo_ciclo_exitoso": {
+                        "fecha": last.cycle_date.isoformat(),
+                        "termino": last.finished_at.isoformat() if last.finished_at else None,
+                        "orquestador": last.orchestrator,
+                        "correos": last.messages,
+                        "enviados": last.sent,
+                        "fallidos": last.failed,
+                    }
+                    if last
+                    else None,
+                    "ciclos_interrumpidos": [
+                        {"fecha": run.cycle_date.isoformat(), "inicio": run.started_at.isoformat()}
+                        for run in status.interrupted
+                    ],
+                    "correos_fallidos": [
+                        {"id": f.id, "destinatario": f.recipient, "error": f.error}
+                        for f in status.failed
+                    ],
+                    "proximas_ejecuciones": [
+                        {"nombre": run.name, "cuando": run.at.isoformat()}
+                        for run in status.next_runs
+                    ],
+                }
+            ]
+        )
+        return
+    queue = status.queue
+    typer.echo(f"Base de datos: {runtime.settings.safe_database_url()}")
+    typer.echo(
+        f"Cola de salida: {queue.get('pending', 0)} pendientes "
+        f"({status.due_now} por enviar ahora), {queue.get('sending', 0)} en envío, "
+        f"{queue.get('sent', 0)} enviados, {queue.get('failed', 0)} fallidos."
+    )
+    if status.oldest_waiting:
+        typer.echo(f"Pendiente más antiguo desde: {_moment(status.oldest_waiting, zone)}.")
+    last = status.last_success
+    if last is None:
+        typer.echo("Último ciclo exitoso: ninguno todavía.")
+    else:
+        typer.echo(
+            f"Último ciclo exitoso: {format_long(last.cycle_date)}, terminado el "
+            f"{_moment(last.finished_at, zone)} ({last.orchestrator}); {last.messages} correos, "
+            f"{last.sent} enviados, {last.failed} fallidos."
+        )
+    for run in status.interrupted:
+        typer.echo(
+            f"Ciclo interrumpido: {format_long(run.cycle_date)}, iniciado el "
+            f"{_moment(run.started_at, zone)} y nunca terminado."
+        )
+    if status.failed:
+        typer.echo(f"Correos fallidos más recientes ({len(status.failed)}):")
+        for failed in status.failed:
+            typer.echo(f"  N° {failed.id} a {failed.recipient}: {failed.error or 'sin detalle'}")
+        typer.echo("Véalos todos con «cumple outbox».")
+    typer.echo(f"Próximas ejecuciones ({runtime.settings.timezone}):")
+    for run in status.next_runs:
+        typer.echo(f"  {_moment(run.at, zone)}  {run.name} — {run.description}")
+
+
+def deliver_command(
+    retry_now: Annotated[
+        bool,
+        typer.Option(
+            "--retry-now",
+            help="Reintentar ya los correos en espera (p. ej., tras reparar el servidor SMTP).",
+        ),
+    ] = False,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Envía ahora los correos pendientes de la cola de salida."""
+    from notifications.delivery import deliver
+
+    runtime = open_runtime(database_url, data_dir)
+    start_logging(runtime.settings)
+    report = asyncio.run(
+        deliver(
+            runtime.engine,
+            runtime.settings,
+            now=datetime.now(UTC),
+            concurrency=runtime.settings.smtp_concurrency,
+            ignore_backoff=retry_now,
+        )
+    )
+    typer.echo(f"Enviados {report.sent}, en reintento {report.retrying}, fallidos {report.failed}.")
+
+
+def backup_command(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Archivo de respaldo (por defecto, DATA_DIR/respaldos/…)."),
+    ] = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Respaldo en línea de la base de datos (SQLite: API de respaldo; PostgreSQL: pg_dump)."""
+    from operations.backup import backup, default_name
+
+    runtime = open_runtime(database_url, data_dir)
+    url = runtime.settings.database_url
+    runtime.engine.dispose()
+    target = out or runtime.settings.data_dir / "respaldos" / default_name(url, datetime.now())
+    result = backup(url, target)
+    typer.echo(f"Respaldo listo: {result.path} ({result.size:,} bytes, {result.backend}).")
+
+
+def restore_command(
+    source: Annotated[Path, typer.Argument(help="Archivo creado por «cumple backup».")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirma que se reemplaza el contenido actual.")
+    ] = False,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Reemplaza el contenido de la base de datos por un respaldo."""
+    from models.schema import ensure_ready
+    from operations.backup import restore
+
+    runtime = open_runtime(database_url, data_dir, require_schema=False)
+    if not yes:
+        raise UserError(
+            f"restaurar {source} reemplaza todo el contenido de "
+            f"{runtime.settings.safe_database_url()}; repita con --yes para confirmar."
+        )
+    url = runtime.settings.database_url
+    runtime.engine.dispose()
+    backend = restore(url, source)
+    typer.echo(f"Base de datos restaurada desde {source} ({backend}).")
+    try:
+        ensure_ready(runtime.engine)
+    except Exception:
+        typer.echo(
+            "El respaldo es de una versión anterior: ejecute «cumple init» para actualizarlo."
+        )
+
+
+def deploy_command(
+    work_pool: Annotated[
+        str, typer.Option("--work-pool", help="Work pool de Prefect (tipo process).")
+    ] = "cumple",
+    paused: Annotated[
+        bool, typer.Option("--paused", help="Registrar los horarios en pausa.")
+    ] = False,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Registra los flujos como deployments de Prefect con los horarios declarados."""
+    from flows.cycle import prefect_api_configured, prefect_environment
+    from flows.deployments import deploy, deployment_specs
+
+    runtime = open_runtime(database_url, data_dir)
+    if not prefect_api_configured():
+        raise UserError(
+            "no hay servidor de Prefect configurado: defina PREFECT_API_URL "
+            "(p. ej., http://127.0.0.1:4200/api) y vuelva a ejecutar «cumple deploy»."
+        )
+    with prefect_environment(runtime.settings):
+        try:
+            names = asyncio.run(deploy(runtime.settings, work_pool, paused=paused))
+        except Exception as exc:
+            if exc.__class__.__module__.startswith(("httpx", "prefect")):
+                raise UserError(f"Prefect no aceptó los deployments: {exc}") from None
+            raise
+    for spec, name in zip(deployment_specs(runtime.settings), names, strict=True):
+        typer.echo(
+            f"Deployment {name}: «{spec.cron}» ({spec.timezone}) en el work pool {work_pool}."
+        )
+    typer.echo(
+        f"Inicie al menos un worker: prefect worker start --pool {work_pool} "
+        "(con las mismas variables CUMPLE_* que esta instalación)."
+    )

@@ -1,0 +1,1 @@
+"""Running an installation: structured logs, its status, backups."""
