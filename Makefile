@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench faults distributed-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.import_xlsx
+
+# Fault injection (kill -9, SMTP outage, concurrent dispatchers, database
+# faults) against real processes; last line: faults: trials=… lost=…
+faults: $(STAMP)
+	$(BIN)/python -m checks.faults
+
+# A real Prefect server on PostgreSQL and a worker on loopback run a cycle.
+distributed-check: $(STAMP)
+	$(BIN)/python -m checks.distributed
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

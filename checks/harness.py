@@ -218,10 +218,10 @@ def run_cumple(
     )  # fmt: skip
 
 
-def enqueue(engine: Engine, count: int, tag: str) -> None:
-    """``count`` ready digests in the outbox, each with its own key and
-    Message-ID."""
-    now = datetime.now(UTC)
+def enqueue(engine: Engine, count: int, tag: str, now: datetime | None = None) -> None:
+    """``count`` digests in the outbox, due at ``now`` (default: the
+    current instant), each with its own key and Message-ID."""
+    now = now or datetime.now(UTC)
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     body = "Compromisos por vencer en su territorio.\n" * 20
     rows = []

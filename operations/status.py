@@ -58,11 +58,12 @@ class Status:
 
 
 def next_runs(declared: list[Schedule], zone: object, now: datetime) -> list[NextRun]:
-    """When each declared schedule fires next after ``now`` (pure)."""
+    """When each declared schedule fires next, strictly after ``now`` (pure)."""
     runs = []
     for schedule in declared:
         trigger = CronTrigger(timezone=zone, **schedule.cron_fields())
-        at = trigger.get_next_fire_time(None, now.astimezone(trigger.timezone))
+        after = (now + timedelta(microseconds=1)).astimezone(trigger.timezone)
+        at = trigger.get_next_fire_time(None, after)
         if at is not None:
             runs.append(NextRun(schedule.name, schedule.description, at))
     return sorted(runs, key=lambda run: run.at)

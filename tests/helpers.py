@@ -1,8 +1,13 @@
-"""Building import files for tests: CSV text and real XLSX workbooks."""
+"""Building import files for tests (CSV text, real XLSX workbooks) and
+running the ``cumple`` console script as a real process."""
 
 from __future__ import annotations
 
 import csv
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -77,3 +82,37 @@ def write_xlsx(
         sheet.append([values.get(k) for k in header])
     workbook.save(path)
     return path
+
+
+CUMPLE = str(Path(sys.executable).parent / "cumple")
+
+
+class Cli:
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.folder = folder
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("CUMPLE_")}
+        self.env["CUMPLE_DATABASE_URL"] = database_url
+        self.env["CUMPLE_DATA_DIR"] = str(folder / "var")
+        self.env["COLUMNS"] = "200"
+
+    def __call__(
+        self, *args: str, env: dict[str, str] | None = None, stdin: str = ""
+    ) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [CUMPLE, *args],
+            input=stdin,
+            cwd=self.folder,
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    def json(self, *args: str) -> list[dict[str, object]]:
+        result = self(*args, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert isinstance(data, list)
+        return data

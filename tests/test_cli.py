@@ -5,16 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import row, write_csv, write_xlsx
+from tests.helpers import Cli, row, write_csv, write_xlsx
 
-CUMPLE = str(Path(sys.executable).parent / "cumple")
 CONTRACT_FIELDS = {
     "id",
     "region",
@@ -31,37 +27,6 @@ CONTRACT_FIELDS = {
     "vencimiento",
     "estado",
 }
-
-
-class Cli:
-    def __init__(self, folder: Path, database_url: str) -> None:
-        self.folder = folder
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("CUMPLE_")}
-        self.env["CUMPLE_DATABASE_URL"] = database_url
-        self.env["CUMPLE_DATA_DIR"] = str(folder / "var")
-        self.env["COLUMNS"] = "200"
-
-    def __call__(
-        self, *args: str, env: dict[str, str] | None = None, stdin: str = ""
-    ) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [CUMPLE, *args],
-            input=stdin,
-            cwd=self.folder,
-            env={**self.env, **(env or {})},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert "Traceback" not in result.stderr, result.stderr
-        return result
-
-    def json(self, *args: str) -> list[dict[str, object]]:
-        result = self(*args, "--format", "json")
-        assert result.returncode == 0, result.stderr
-        data = json.loads(result.stdout)
-        assert isinstance(data, list)
-        return data
 
 
 @pytest.fixture
