@@ -229,9 +229,16 @@ def _inject(db: Database, fault: str, delay: float, hits: list[int]) -> None:
         hits.append(1)
     else:
         dsn = make_url(db.url).set(drivername="postgresql").render_as_string(False)
-        with psycopg.connect(dsn) as connection:
-            connection.execute("LOCK TABLE outbox, reminder, commitment IN ACCESS EXCLUSIVE MODE")
-            time.sleep(3.0)
+        try:
+            with psycopg.connect(dsn) as connection:
+                connection.execute(
+                    "LOCK TABLE outbox, reminder, commitment IN ACCESS EXCLUSIVE MODE"
+                )
+                time.sleep(3.0)
+        except psycopg.errors.DeadlockDetected:
+            # The server broke a deadlock between the lock and the cycle by
+            # aborting one of them: a fault the cycle must survive too.
+            pass
         hits.append(1)
 
 
@@ -299,7 +306,7 @@ def main() -> None:
     )
     parser.add_argument("--kill-trials", type=int, default=200, help="kill -9 en SQLite")
     parser.add_argument("--pg-kill-trials", type=int, default=50, help="kill -9 en PostgreSQL")
-    parser.add_argument("--db-trials", type=int, default=5, help="fallas de base de datos por tipo")
+    parser.add_argument("--db-trials", type=int, default=4, help="fallas de base de datos por tipo")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -326,7 +333,7 @@ def main() -> None:
     report(smtp_outage(folder, rng))
     report(concurrent_dispatchers("sqlite", 2, folder))
     workbook = folder / "actas.xlsx"
-    write_workbook(workbook, 2500)
+    write_workbook(workbook, 2000)
     report(database_faults("sqlite", "lock", args.db_trials, folder,
                            _cycle_template("sqlite", folder, workbook), rng))  # fmt: skip
     if pg_reason is None:

@@ -77,7 +77,9 @@ def list_command(
 
 @app.command("show")
 def show_command(
-    commitment_id: Annotated[int, typer.Argument(help="Número del compromiso.")],
+    commitment_id: Annotated[
+        int, typer.Argument(help="Número del compromiso.", min=1, max=2**31 - 1)
+    ],
     on: OnOption = None,
     output: FormatOption = OutputFormat.TABLE,
     database_url: DatabaseUrlOption = None,
@@ -160,7 +162,9 @@ def show_command(
 
 @app.command("update")
 def update_command(
-    commitment_id: Annotated[int, typer.Argument(help="Número del compromiso.")],
+    commitment_id: Annotated[
+        int, typer.Argument(help="Número del compromiso.", min=1, max=2**31 - 1)
+    ],
     status: Annotated[
         str | None, typer.Option("--status", help="pendiente, cumplido o cancelado.")
     ] = None,

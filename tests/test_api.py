@@ -15,19 +15,19 @@ from tracking.accounts import new_api_token
 
 
 @pytest.fixture
-def tokens(site, sqlite_engine: Engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    with Session(sqlite_engine) as session:
+def tokens(site, engine: Engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
         made = {who: new_api_token(session, USERS[who][0], "pruebas") for who in USERS}
         session.commit()
     return made
 
 
 @pytest.fixture
-def api(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
+def api(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     from config import load_settings
     from web.app import create_app
 
-    settings = load_settings(database_url=sqlite_url, data_dir=tmp_path / "var")
+    settings = load_settings(database_url=database_url, data_dir=tmp_path / "var")
     with TestClient(create_app(settings, with_scheduler=False)) as client:
         yield client
 

@@ -17,13 +17,13 @@ from tracking.accounts import new_api_token
 
 
 @pytest.fixture
-def api_schema(site, sqlite_url: str, sqlite_engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-def]
+def api_schema(site, database_url: str, engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-def]
     from config import load_settings
     from web.app import create_app
 
-    settings_ = load_settings(database_url=sqlite_url, data_dir=tmp_path / "var")
+    settings_ = load_settings(database_url=database_url, data_dir=tmp_path / "var")
     app = create_app(settings_, with_scheduler=False)
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         token = new_api_token(session, USERS["gerente_loa"][0], "schemathesis")
         session.commit()
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)

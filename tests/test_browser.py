@@ -37,13 +37,13 @@ ARGS = [
 
 
 @pytest.fixture
-def server(site, sqlite_url: str, tmp_path: Path) -> Iterator[tuple[str, object]]:  # type: ignore[no-untyped-def]
+def server(site, database_url: str, tmp_path: Path) -> Iterator[tuple[str, object]]:  # type: ignore[no-untyped-def]
     settings = load_settings(
-        database_url=sqlite_url, data_dir=tmp_path / "var", base_url="http://127.0.0.1:1"
+        database_url=database_url, data_dir=tmp_path / "var", base_url="http://127.0.0.1:1"
     )
     port = free_port()
     settings = load_settings(
-        database_url=sqlite_url, data_dir=tmp_path / "var", base_url=f"http://127.0.0.1:{port}"
+        database_url=database_url, data_dir=tmp_path / "var", base_url=f"http://127.0.0.1:{port}"
     )
     config = uvicorn.Config(
         create_app(settings, with_scheduler=False), host="127.0.0.1", port=port, log_level="warning"
@@ -75,7 +75,7 @@ def test_gerente_and_responsable_in_a_browser(
     server,
     page,
     site,
-    sqlite_engine: Engine,
+    engine: Engine,
     tmp_path: Path,
 ) -> None:  # type: ignore[no-untyped-def]
     base, settings = server
@@ -128,7 +128,7 @@ def test_gerente_and_responsable_in_a_browser(
     page.get_by_role("button", name="Enviar").click()
     page.wait_for_url(f"{link}?enviado=1")
     assert "quedó registrado" in page.content()
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         commitment = session.get(Commitment, site["hostile"])
         actors = set(
             session.scalars(

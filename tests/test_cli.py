@@ -35,7 +35,9 @@ def cli(tmp_path: Path) -> Cli:
 
 
 @pytest.fixture
-def ready(cli: Cli) -> Cli:
+def ready(tmp_path: Path, database_url: str) -> Cli:
+    """An initialised database: a SQLite file, then a PostgreSQL database."""
+    cli = Cli(tmp_path, database_url)
     assert cli("init").returncode == 0
     return cli
 

@@ -158,26 +158,26 @@ def test_after_downtime_one_current_digest_goes_out(
 
 @pytest.mark.parametrize("answer", ["451", "drop"])
 def test_temporary_failures_are_retried_and_nothing_is_lost(
-    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, answer: str
+    engine: Engine, database_url: str, tmp_path: Path, answer: str
 ) -> None:
-    load(sqlite_engine, tmp_path)
+    load(engine, tmp_path)
     day = date(2026, 9, 21)
     with smtp_server() as (handler, port):
         handler.plan["r1@a.cl"] = [answer, answer]
-        settings = settings_for(tmp_path, sqlite_url, port)
-        first = run_day(sqlite_engine, settings, day)
+        settings = settings_for(tmp_path, database_url, port)
+        first = run_day(engine, settings, day)
         assert first.retrying == 1 and first.failed == 0
         assert "r1@a.cl" not in digests(handler)
         # Not yet due again a few seconds later...
-        again = run_day(sqlite_engine, settings, day, noon(day) + timedelta(seconds=5))
+        again = run_day(engine, settings, day, noon(day) + timedelta(seconds=5))
         assert again.sent == 0
         # ...then retried with backoff until it goes through, once.
         for minutes in (2, 10):
-            run_day(sqlite_engine, settings, day, noon(day) + timedelta(minutes=minutes))
+            run_day(engine, settings, day, noon(day) + timedelta(minutes=minutes))
     got = digests(handler)
     assert "r1@a.cl" in got
-    assert counts(sqlite_engine) == {"sent": first.messages}
-    with Session(sqlite_engine) as session:
+    assert counts(engine) == {"sent": first.messages}
+    with Session(engine) as session:
         message = session.scalars(
             select(OutboxMessage).where(OutboxMessage.recipient == "r1@a.cl")
         ).one()
@@ -185,16 +185,16 @@ def test_temporary_failures_are_retried_and_nothing_is_lost(
 
 
 def test_permanent_failures_are_recorded_and_shown(
-    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path
+    engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
-    load(sqlite_engine, tmp_path)
+    load(engine, tmp_path)
     with smtp_server() as (handler, port):
         handler.plan["r1@a.cl"] = ["550"]
-        settings = settings_for(tmp_path, sqlite_url, port)
-        report = run_day(sqlite_engine, settings, date(2026, 9, 21))
-        later = run_day(sqlite_engine, settings, date(2026, 9, 21), noon(date(2026, 9, 22)))
+        settings = settings_for(tmp_path, database_url, port)
+        report = run_day(engine, settings, date(2026, 9, 21))
+        later = run_day(engine, settings, date(2026, 9, 21), noon(date(2026, 9, 22)))
     assert report.failed == 1 and later.sent == 0
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         failed = session.scalars(
             select(OutboxMessage).where(OutboxMessage.status == "failed")
         ).one()
@@ -204,11 +204,11 @@ def test_permanent_failures_are_recorded_and_shown(
 
 
 def test_without_smtp_host_mail_goes_to_the_sink(
-    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path
+    engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
-    load(sqlite_engine, tmp_path)
-    settings = settings_for(tmp_path, sqlite_url, None)
-    report = run_day(sqlite_engine, settings, date(2026, 9, 21))
+    load(engine, tmp_path)
+    settings = settings_for(tmp_path, database_url, None)
+    report = run_day(engine, settings, date(2026, 9, 21))
     files = sorted((tmp_path / "var" / "mail" / "2026-09-21").glob("*.eml"))
     assert report.sent == len(files) > 0
     import email

@@ -178,9 +178,9 @@ def test_headers_match_ignoring_case_accents_and_spaces(engine: Engine, tmp_path
         ("", None),
     ],
 )
-def test_amount_forms(sqlite_engine: Engine, tmp_path: Path, text: str, amount: int | None) -> None:
-    run(sqlite_engine, write_csv(tmp_path / "a.csv", [row(monto=text)]))
-    assert commitments(sqlite_engine)[0].amount == amount
+def test_amount_forms(engine: Engine, tmp_path: Path, text: str, amount: int | None) -> None:
+    run(engine, write_csv(tmp_path / "a.csv", [row(monto=text)]))
+    assert commitments(engine)[0].amount == amount
 
 
 @pytest.mark.parametrize(
@@ -202,27 +202,27 @@ def test_amount_forms(sqlite_engine: Engine, tmp_path: Path, text: str, amount: 
         ("XVI", 16),
     ],
 )
-def test_region_forms(sqlite_engine: Engine, tmp_path: Path, region: str, region_id: int) -> None:
-    run(sqlite_engine, write_csv(tmp_path / "a.csv", [row(region=region)]))
-    assert commitments(sqlite_engine)[0].region_id == region_id
+def test_region_forms(engine: Engine, tmp_path: Path, region: str, region_id: int) -> None:
+    run(engine, write_csv(tmp_path / "a.csv", [row(region=region)]))
+    assert commitments(engine)[0].region_id == region_id
 
 
-def test_business_days_follow_the_region(sqlite_engine: Engine, tmp_path: Path) -> None:
+def test_business_days_follow_the_region(engine: Engine, tmp_path: Path) -> None:
     """20 August 2026 is a holiday in Ñuble only."""
     rows = [
         row(region="Ñuble", acta_fecha="2026-08-19", plazo="1 día hábil", compromiso="a"),
         row(region="RM", acta_fecha="2026-08-19", plazo="1 día hábil", compromiso="b"),
     ]
-    run(sqlite_engine, write_csv(tmp_path / "a.csv", rows))
-    plazos = {c.region_id: c.plazo for c in commitments(sqlite_engine)}
+    run(engine, write_csv(tmp_path / "a.csv", rows))
+    plazos = {c.region_id: c.plazo for c in commitments(engine)}
     assert plazos == {16: date(2026, 8, 21), 13: date(2026, 8, 20)}
 
 
 def test_due_date_on_a_holiday_moves_to_the_next_business_day(
-    sqlite_engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path
 ) -> None:
-    run(sqlite_engine, write_csv(tmp_path / "a.csv", [row(plazo="18-09-2026")]))
-    stored = commitments(sqlite_engine)[0]
+    run(engine, write_csv(tmp_path / "a.csv", [row(plazo="18-09-2026")]))
+    stored = commitments(engine)[0]
     assert stored.plazo == date(2026, 9, 18)
     assert stored.due_date == date(2026, 9, 21)
 
@@ -259,10 +259,10 @@ def test_eight_mistakes_are_all_reported_and_nothing_is_written(
     assert counts(engine) == before
 
 
-def test_missing_and_repeated_columns(sqlite_engine: Engine, tmp_path: Path) -> None:
+def test_missing_and_repeated_columns(engine: Engine, tmp_path: Path) -> None:
     header = [h for h in HEADER if h not in ("plazo", "responsable_email")] + ["region"]
     with pytest.raises(ImportFailed) as info:
-        run(sqlite_engine, write_csv(tmp_path / "a.csv", [row()], header=header))
+        run(engine, write_csv(tmp_path / "a.csv", [row()], header=header))
     assert {(e.row, e.column) for e in info.value.errors} == {
         (1, "region"),
         (1, "plazo"),
@@ -270,11 +270,11 @@ def test_missing_and_repeated_columns(sqlite_engine: Engine, tmp_path: Path) -> 
     }
 
 
-def test_duplicate_rows_in_one_file(sqlite_engine: Engine, tmp_path: Path) -> None:
-    report = run(sqlite_engine, write_csv(tmp_path / "a.csv", [row(), row()]))
+def test_duplicate_rows_in_one_file(engine: Engine, tmp_path: Path) -> None:
+    report = run(engine, write_csv(tmp_path / "a.csv", [row(), row()]))
     assert report.commitments == 1 and report.duplicate_rows == [3]
     with pytest.raises(ImportFailed) as info:
-        run(sqlite_engine, write_csv(tmp_path / "b.csv", [row(), row(monto="1")]))
+        run(engine, write_csv(tmp_path / "b.csv", [row(), row(monto="1")]))
     assert [(e.row, e.column) for e in info.value.errors] == [(3, "compromiso")]
     assert "fila 2" in info.value.errors[0].message
 
@@ -304,32 +304,32 @@ def test_rut_conflicts_within_the_file_and_with_stored_data(engine: Engine, tmp_
     assert counts(engine) == before
 
 
-def test_plazo_before_the_acta_is_refused(sqlite_engine: Engine, tmp_path: Path) -> None:
+def test_plazo_before_the_acta_is_refused(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as info:
-        run(sqlite_engine, write_csv(tmp_path / "a.csv", [row(plazo="2026-01-01")]))
+        run(engine, write_csv(tmp_path / "a.csv", [row(plazo="2026-01-01")]))
     assert "anterior a la fecha del acta" in str(info.value.errors[0])
 
 
-def test_windows_1252_csv_is_read(sqlite_engine: Engine, tmp_path: Path) -> None:
+def test_windows_1252_csv_is_read(engine: Engine, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "a.csv",
         [row(territorio="Limarí Emprende", region="Coquimbo")],
         encoding="cp1252",
     )
-    run(sqlite_engine, path)
-    with Session(sqlite_engine) as session:
+    run(engine, path)
+    with Session(engine) as session:
         assert session.scalars(select(Territory.name)).one() == "Limarí Emprende"
 
 
-def test_actas_group_rows_by_their_identity(sqlite_engine: Engine, tmp_path: Path) -> None:
+def test_actas_group_rows_by_their_identity(engine: Engine, tmp_path: Path) -> None:
     rows = [
         row(compromiso="a"),
         row(compromiso="b", acta_instancia="consejo publico-privado"),  # same acta
         row(compromiso="c", acta_numero="13"),  # another acta
     ]
-    report = run(sqlite_engine, write_csv(tmp_path / "a.csv", rows))
+    report = run(engine, write_csv(tmp_path / "a.csv", rows))
     assert report.actas == 2
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Acta)) == 2
 
 
@@ -342,15 +342,15 @@ def test_actas_group_rows_by_their_identity(sqlite_engine: Engine, tmp_path: Pat
     ],
 )
 def test_unreadable_files(
-    sqlite_engine: Engine, tmp_path: Path, name: str, content: bytes, message: str
+    engine: Engine, tmp_path: Path, name: str, content: bytes, message: str
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(UnreadableFile, match=message):
-        run(sqlite_engine, path)
+        run(engine, path)
 
 
-def test_control_characters_are_refused(sqlite_engine: Engine, tmp_path: Path) -> None:
+def test_control_characters_are_refused(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as info:
-        run(sqlite_engine, write_csv(tmp_path / "a.csv", [row(compromiso="a\x00b")]))
+        run(engine, write_csv(tmp_path / "a.csv", [row(compromiso="a\x00b")]))
     assert info.value.errors[0].column == "compromiso"

@@ -82,7 +82,7 @@ def check(engine: Engine, path: Path, n_rows: int) -> None:
 )
 @given(data=rows)
 def test_any_csv_content_imports_cleanly_or_fails_cleanly(
-    sqlite_engine: Engine, data: list[dict[str, object]]
+    engine: Engine, data: list[dict[str, object]]
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         text_rows = [
@@ -92,7 +92,7 @@ def test_any_csv_content_imports_cleanly_or_fails_cleanly(
             }
             for r in data
         ]
-        check(sqlite_engine, write_csv(Path(folder) / "a.csv", text_rows), len(data))
+        check(engine, write_csv(Path(folder) / "a.csv", text_rows), len(data))
 
 
 @settings(
@@ -100,11 +100,11 @@ def test_any_csv_content_imports_cleanly_or_fails_cleanly(
 )
 @given(data=rows)
 def test_any_xlsx_content_imports_cleanly_or_fails_cleanly(
-    sqlite_engine: Engine, data: list[dict[str, object]]
+    engine: Engine, data: list[dict[str, object]]
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         try:
             path = write_xlsx(Path(folder) / "a.xlsx", data)
         except (IllegalCharacterError, ValueError, OverflowError):
             return  # a workbook cannot hold that value; nothing to import
-        check(sqlite_engine, path, len(data))
+        check(engine, path, len(data))

@@ -78,21 +78,21 @@ def test_cycle_mails_each_period_once_with_its_files(
 
 
 def test_a_missed_day_is_caught_up_by_the_next_cycle(
-    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path
+    engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
-    load(sqlite_engine, tmp_path)
-    with Session(sqlite_engine) as session:
+    load(engine, tmp_path)
+    with Session(engine) as session:
         set_protocol(
             session, region_text="II", recipients=["gore@gore.cl.example"],
             every="month", since=date(2026, 9, 1), title="Consejo Regional de Antofagasta",
         )  # fmt: skip
         session.commit()
     with smtp_server() as (handler, port):
-        settings = settings_for(tmp_path, sqlite_url, port)
+        settings = settings_for(tmp_path, database_url, port)
         # No cycle on 1 October (September's first business day after); the
         # next one, on 5 October, builds and mails September's package.
-        report = run_day(sqlite_engine, settings, date(2026, 10, 5))
-        again = run_day(sqlite_engine, settings, date(2026, 10, 6))
+        report = run_day(engine, settings, date(2026, 10, 5))
+        again = run_day(engine, settings, date(2026, 10, 6))
     assert report.packages == 1 and again.packages == 0
     [message] = package_messages(handler)
     assert "septiembre de 2026" in str(message.message["Subject"])

@@ -42,11 +42,11 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.mark.slow
 def test_cycle_runs_through_prefect_when_an_api_is_configured(
-    prefect_api: None, sqlite_engine: Engine, sqlite_url: str, tmp_path: Path
+    prefect_api: None, engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
     rows = [row(plazo="2026-09-21", responsable_email="r1@a.cl")]
-    import_file(sqlite_engine, write_csv(tmp_path / "a.csv", rows), actor="prueba")
-    settings = settings_for(tmp_path, sqlite_url, None)
+    import_file(engine, write_csv(tmp_path / "a.csv", rows), actor="prueba")
+    settings = settings_for(tmp_path, database_url, None)
     assert os.environ.get("PREFECT_API_URL")
     assert uses_prefect(settings)
     report = asyncio.run(run_cycle(settings, date(2026, 9, 21)))

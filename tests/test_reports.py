@@ -171,20 +171,20 @@ def test_package_numbers_agree_across_every_file(
 
 
 def test_same_data_gives_the_same_open_data_bytes(
-    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path
+    engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
-    load(sqlite_engine, tmp_path)
-    first = build(sqlite_engine, sqlite_url, tmp_path, out=tmp_path / "uno")
-    second = build(sqlite_engine, sqlite_url, tmp_path, out=tmp_path / "dos")
+    load(engine, tmp_path)
+    first = build(engine, database_url, tmp_path, out=tmp_path / "uno")
+    second = build(engine, database_url, tmp_path, out=tmp_path / "dos")
     for name in ("compromisos.csv", "compromisos.json", "datapackage.json"):
         assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
 
 
 def test_a_failed_build_leaves_nothing_half_written(
-    sqlite_engine: Engine, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    load(sqlite_engine, tmp_path)
-    good = build(sqlite_engine, sqlite_url, tmp_path)
+    load(engine, tmp_path)
+    good = build(engine, database_url, tmp_path)
     before = {p.name: p.read_bytes() for p in good.folder.iterdir()}
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -192,16 +192,16 @@ def test_a_failed_build_leaves_nothing_half_written(
 
     monkeypatch.setattr("reports.build.write_pdf", broken)
     with pytest.raises(RuntimeError):
-        build(sqlite_engine, sqlite_url, tmp_path)
+        build(engine, database_url, tmp_path)
     assert {p.name: p.read_bytes() for p in good.folder.iterdir()} == before
     leftovers = [p for p in good.folder.parent.iterdir() if p.name.startswith(".")]
     assert leftovers == []
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils no instalado")
-def test_pdf_pages_render(sqlite_engine: Engine, sqlite_url: str, tmp_path: Path) -> None:
-    load(sqlite_engine, tmp_path)
-    built = build(sqlite_engine, sqlite_url, tmp_path)
+def test_pdf_pages_render(engine: Engine, database_url: str, tmp_path: Path) -> None:
+    load(engine, tmp_path)
+    built = build(engine, database_url, tmp_path)
     subprocess.run(
         ["pdftoppm", "-png", "-r", "40", str(built.folder / "informe.pdf"), str(tmp_path / "p")],
         check=True,

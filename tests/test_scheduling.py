@@ -41,9 +41,9 @@ def fire_times(trigger, start: datetime, count: int) -> list[datetime]:  # type:
     ],
 )
 def test_daily_cycle_fires_once_a_day_across_dst(
-    sqlite_url: str, tmp_path: Path, start: datetime, label: str
+    database_url: str, tmp_path: Path, start: datetime, label: str
 ) -> None:
-    settings = load_settings(database_url=sqlite_url, data_dir=tmp_path)
+    settings = load_settings(database_url=database_url, data_dir=tmp_path)
     scheduler = build_scheduler(settings)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {s.name for s in schedules(settings)}
@@ -64,27 +64,27 @@ def test_schedule_hour_must_avoid_the_dst_gap(monkeypatch: pytest.MonkeyPatch) -
         load_settings()
 
 
-def test_missed_cycle_runs_at_start_up(sqlite_engine: Engine, sqlite_url: str) -> None:
-    settings = load_settings(database_url=sqlite_url)
+def test_missed_cycle_runs_at_start_up(engine: Engine, database_url: str) -> None:
+    settings = load_settings(database_url=database_url)
     # 25 November 2026, 10:00 and 06:00 in Santiago (UTC-3).
     after = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
     before = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-    assert missed_today(sqlite_engine, settings, after)
-    assert not missed_today(sqlite_engine, settings, before)
-    with sqlite_engine.begin() as connection:
+    assert missed_today(engine, settings, after)
+    assert not missed_today(engine, settings, before)
+    with engine.begin() as connection:
         connection.execute(
             insert(CycleRun.__table__).values(  # type: ignore[attr-defined]
                 cycle_date=date(2026, 11, 25), started_at=after, orchestrator="direct"
             )
         )
-    assert not missed_today(sqlite_engine, settings, after)
+    assert not missed_today(engine, settings, after)
 
 
 @pytest.mark.slow
-def test_serve_answers_health_and_stores_its_jobs(sqlite_url: str, tmp_path: Path) -> None:
+def test_serve_answers_health_and_stores_its_jobs(database_url: str, tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CUMPLE_", "PREFECT_API"))}
-    env.update({"CUMPLE_DATABASE_URL": sqlite_url, "CUMPLE_DATA_DIR": str(tmp_path / "var")})
+    env.update({"CUMPLE_DATABASE_URL": database_url, "CUMPLE_DATA_DIR": str(tmp_path / "var")})
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "cumple"), "serve", "--port", str(port)],
         env=env,
@@ -106,7 +106,7 @@ def test_serve_answers_health_and_stores_its_jobs(sqlite_url: str, tmp_path: Pat
     finally:
         process.terminate()
         process.wait(timeout=30)
-    engine = create_engine(sqlite_url)
+    engine = create_engine(database_url)
     with engine.connect() as connection:
         jobs = connection.execute(text("SELECT id FROM apscheduler_jobs ORDER BY id")).scalars()
         assert list(jobs) == ["ciclo-diario", "entrega-pendiente"]

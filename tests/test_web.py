@@ -23,8 +23,8 @@ from web.app import create_app
 
 
 @pytest.fixture
-def app(sqlite_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    settings = load_settings(database_url=sqlite_url, data_dir=tmp_path / "var")
+def app(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    settings = load_settings(database_url=database_url, data_dir=tmp_path / "var")
     return create_app(settings, with_scheduler=False)
 
 
@@ -130,7 +130,7 @@ def test_lists_and_dashboard_are_cut_to_the_scope(app, site, who, visible) -> No
     assert ("Loa Emprende" in dashboard) is ("Transferencia Loa" in visible)
 
 
-def test_update_from_the_form_is_recorded(app, site: dict[str, int], sqlite_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_update_from_the_form_is_recorded(app, site: dict[str, int], engine: Engine) -> None:  # type: ignore[no-untyped-def]
     client = client_for(app, "gerente_loa")
     path = f"/compromisos/{site['loa']}"
     csrf = token(client, path)
@@ -142,7 +142,7 @@ def test_update_from_the_form_is_recorded(app, site: dict[str, int], sqlite_engi
     )  # fmt: skip
     assert response.status_code == 200 and "Cambios guardados" in response.text
     assert "$15.000.000" in response.text and "5 de octubre de 2026" in response.text
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         events = session.scalars(
             select(CommitmentEvent).where(CommitmentEvent.commitment_id == site["loa"])
         ).all()
@@ -166,7 +166,7 @@ def test_hostile_text_is_inert_on_every_page(app, site: dict[str, int]) -> None:
     assert "&lt;script&gt;" in client.get("/compromisos").text
 
 
-def test_reminder_link_reports_progress_without_an_account(app, site, sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+def test_reminder_link_reports_progress_without_an_account(app, site, engine) -> None:  # type: ignore[no-untyped-def]
     from models.stages import Audience
     from planning.cycle import links_for
 
@@ -187,7 +187,7 @@ def test_reminder_link_reports_progress_without_an_account(app, site, sqlite_eng
         follow_redirects=True,
     )  # fmt: skip
     assert sent.status_code == 200 and "quedó registrado" in sent.text
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         events = session.scalars(
             select(CommitmentEvent).where(CommitmentEvent.commitment_id == site["loa"])
         ).all()
@@ -212,7 +212,7 @@ def test_links_expire() -> None:
         read_commitment_token("otro-secreto", issued)
 
 
-def test_packages_and_calendar_feeds(app, site, sqlite_engine, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_packages_and_calendar_feeds(app, site, engine, database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from icalendar import Calendar
 
     from models import Region
@@ -221,13 +221,13 @@ def test_packages_and_calendar_feeds(app, site, sqlite_engine, sqlite_url, tmp_p
     from reports.periods import parse_period
 
     settings = app.state.settings
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         antofagasta = session.get(Region, 2)
-    built = build_package(sqlite_engine, settings, antofagasta, parse_period("2026-Q3"))
+    built = build_package(engine, settings, antofagasta, parse_period("2026-Q3"))
     from datetime import UTC, datetime
 
     record_package(
-        sqlite_engine, settings, built, [], "Gobernador", datetime.now(UTC), automatic=False
+        engine, settings, built, [], "Gobernador", datetime.now(UTC), automatic=False
     )
     gore = client_for(app, "gore_an")
     listing = gore.get("/paquetes").text
@@ -274,10 +274,10 @@ def acta_form(csrf: str, **values: str) -> dict[str, str]:
     return data
 
 
-def test_register_an_acta_with_several_commitments(app, site, sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+def test_register_an_acta_with_several_commitments(app, site, engine) -> None:  # type: ignore[no-untyped-def]
     client = client_for(app, "gerente_loa")
     csrf = token(client, "/actas/nueva")
-    before = count_commitments(sqlite_engine)
+    before = count_commitments(engine)
     more = client.post("/actas/nueva", data=acta_form(csrf, accion="mas"))
     assert more.status_code == 200 and 'name="compromiso-4"' in more.text
     invalid = client.post(
@@ -287,18 +287,18 @@ def test_register_an_acta_with_several_commitments(app, site, sqlite_engine) -> 
     assert invalid.status_code == 400
     assert "Compromiso 1, correo del responsable:" in invalid.text
     assert "Compromiso 2, monto: el monto no puede ser negativo" in invalid.text
-    assert count_commitments(sqlite_engine) == before
+    assert count_commitments(engine) == before
     outside = client.post(
         "/actas/nueva", data=acta_form(csrf, region="03", territorio="Provincia del Huasco")
     )
     assert outside.status_code == 400 and "no está entre sus territorios" in outside.text
     saved = client.post("/actas/nueva", data=acta_form(csrf), follow_redirects=True)
     assert saved.status_code == 200 and "Acta registrada: 2 compromisos nuevos" in saved.text
-    assert count_commitments(sqlite_engine) == before + 2
+    assert count_commitments(engine) == before + 2
     assert client_for(app, "gore_an").get("/actas/nueva").status_code == 403
 
 
-def test_spreadsheet_upload_with_preview(app, site, sqlite_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_spreadsheet_upload_with_preview(app, site, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     client = client_for(app, "admin")
     csrf = token(client, "/importar")
     bad = write_csv(
@@ -310,7 +310,7 @@ def test_spreadsheet_upload_with_preview(app, site, sqlite_engine, tmp_path) -> 
     )  # fmt: skip
     assert response.status_code == 400
     assert "fila 3, columna region" in response.text and "fila 3, columna monto" in response.text
-    before = count_commitments(sqlite_engine)
+    before = count_commitments(engine)
     good = write_csv(tmp_path / "bueno.csv", [row(compromiso="Nuevo por planilla")])
     preview = client.post(
         "/importar", data={"csrf_token": csrf},
@@ -318,7 +318,7 @@ def test_spreadsheet_upload_with_preview(app, site, sqlite_engine, tmp_path) -> 
     )  # fmt: skip
     assert preview.status_code == 200 and "Vista previa" in preview.text
     assert "Nuevo por planilla" in preview.text
-    assert count_commitments(sqlite_engine) == before
+    assert count_commitments(engine) == before
     upload = re.search(r'name="archivo" value="([^"]+)"', preview.text)
     assert upload
     forged = client.post(
@@ -330,7 +330,7 @@ def test_spreadsheet_upload_with_preview(app, site, sqlite_engine, tmp_path) -> 
         follow_redirects=True,
     )  # fmt: skip
     assert done.status_code == 200 and "1 compromisos nuevos" in done.text
-    assert count_commitments(sqlite_engine) == before + 1
+    assert count_commitments(engine) == before + 1
     other = client.post(
         "/importar", data={"csrf_token": csrf},
         files={"planilla": ("notas.txt", b"hola", "text/plain")},
@@ -338,7 +338,7 @@ def test_spreadsheet_upload_with_preview(app, site, sqlite_engine, tmp_path) -> 
     assert other.status_code == 400 and "no admitido" in other.text
 
 
-def test_hostile_text_in_every_field_is_inert(app, sqlite_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_text_in_every_field_is_inert(app, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     evil = "<script>alert(1)</script>\"' \r\nX-Evil: 1"
     rows = [
         row(territorio=f"Loa {evil}", institucion=f"Inst {evil}", institucion_rut="",
@@ -348,14 +348,14 @@ def test_hostile_text_in_every_field_is_inert(app, sqlite_engine, tmp_path) -> N
     from importer import ImportFailed
 
     try:
-        import_file(sqlite_engine, write_csv(tmp_path / "evil.csv", rows), actor="prueba")
+        import_file(engine, write_csv(tmp_path / "evil.csv", rows), actor="prueba")
     except ImportFailed:
         # CR/LF inside single-line names are folded; control characters
         # are refused by the importer. Try again without the CR/LF.
         rows = [{k: (v.replace("\r\n", " ") if isinstance(v, str) else v) for k, v in r.items()}
                 for r in rows]  # fmt: skip
-        import_file(sqlite_engine, write_csv(tmp_path / "evil2.csv", rows), actor="prueba")
-    with Session(sqlite_engine) as session:
+        import_file(engine, write_csv(tmp_path / "evil2.csv", rows), actor="prueba")
+    with Session(engine) as session:
         add_user(session, email="root@cumple.cl", password=PASSWORD, role="admin",
                  territories=[], region=None)  # fmt: skip
         session.commit()

@@ -28,15 +28,15 @@ HOSTILE = '<script>alert("x")</script> "comillas" \' fin'
 
 
 @pytest.fixture
-def site(sqlite_engine: Engine, sqlite_url: str, tmp_path: Path) -> Iterator[dict[str, int]]:
+def site(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[dict[str, int]]:
     rows = [
         row(compromiso="Transferencia Loa", plazo="2026-09-21"),
         row(compromiso=HOSTILE, plazo="2026-12-21"),
         row(region="Atacama", territorio="Provincia del Huasco", compromiso="Huasco",
             institucion_rut="", plazo="2026-10-30"),
     ]  # fmt: skip
-    import_file(sqlite_engine, write_csv(tmp_path / "a.csv", rows), actor="prueba")
-    with Session(sqlite_engine) as session:
+    import_file(engine, write_csv(tmp_path / "a.csv", rows), actor="prueba")
+    with Session(engine) as session:
         for email, role, territories, region in USERS.values():
             add_user(session, email=email, password=PASSWORD, role=role,
                      territories=territories, region=region)  # fmt: skip

@@ -36,8 +36,9 @@ from web.security import CSRF_FIELD, csrf_matches, new_csrf_token
 
 router = APIRouter()
 PAGE_SIZE = 200
-Identifier = Annotated[int, PathParam(ge=1, le=2**62, description="Número en el sistema")]
-"""A row id in a path: out-of-range numbers are a 422, not a database error."""
+Identifier = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="Número en el sistema")]
+"""A row id in a path: out-of-range numbers are a 422, not a database error
+(ids are PostgreSQL ``integer``, the narrower of the two backends)."""
 
 
 class LoginRequired(Exception):
