@@ -23,12 +23,14 @@ demo: $(STAMP)
 	$(BIN)/cumple demo
 	$(BIN)/cumple serve
 
+# Two pytest workers (one per core on these machines): the suite spends most
+# of its time in real subprocesses (the console script, servers, browsers).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.import_xlsx
+	$(BIN)/python -m benchmarks.run
 
 # Fault injection (kill -9, SMTP outage, concurrent dispatchers, database
 # faults) against real processes; last line: faults: trials=… lost=…

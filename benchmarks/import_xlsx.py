@@ -77,18 +77,14 @@ def write_workbook(
     workbook.save(path)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--database-url")
-    args = parser.parse_args()
+def measure(rows: int, url: str | None = None) -> dict[str, float]:
+    """Write a workbook of ``rows`` and import it into a new database."""
     folder = Path("var/bench")
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = folder / f"import_{args.rows}.xlsx"
+    workbook = folder / f"import_{rows}.xlsx"
     started = time.perf_counter()
-    write_workbook(workbook, args.rows)
+    write_workbook(workbook, rows)
     written = time.perf_counter() - started
-    url = args.database_url
     if url is None:
         database = folder / "import.db"
         for suffix in ("", "-wal", "-shm"):
@@ -99,12 +95,27 @@ def main() -> None:
     started = time.perf_counter()
     report = import_file(engine, workbook, actor="benchmark")
     elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"workbook: {args.rows} filas escritas en {written:.1f} s ({workbook})")
+    engine.dispose()
+    return {
+        "rows": rows,
+        "workbook_s": written,
+        "import_s": elapsed,
+        "rows_per_s": rows / elapsed,
+        "commitments": report.commitments,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    figures = measure(args.rows, args.database_url)
+    print(f"workbook: {args.rows} filas escritas en {figures['workbook_s']:.1f} s")
     print(
-        f"import: {report.commitments} compromisos, {report.actas} actas, "
-        f"{report.contacts} contactos en {elapsed:.1f} s = {args.rows / elapsed:,.0f} filas/s; "
-        f"RSS máximo {peak_mb:.0f} MB"
+        f"import: {figures['commitments']:.0f} compromisos en {figures['import_s']:.1f} s = "
+        f"{figures['rows_per_s']:,.0f} filas/s; RSS máximo {figures['peak_rss_mb']:.0f} MB"
     )
 
 

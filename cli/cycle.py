@@ -68,6 +68,13 @@ def run_command(
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Dirección de escucha.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Puerto.", min=1, max=65535)] = 8000,
+    no_scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--no-scheduler",
+            help="Solo la web: los horarios los ejecutan workers de Prefect u otro proceso.",
+        ),
+    ] = False,
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -83,11 +90,14 @@ def serve_command(
     os.environ["CUMPLE_DATABASE_URL"] = runtime.settings.database_url
     os.environ["CUMPLE_DATA_DIR"] = str(runtime.settings.data_dir.resolve())
     start_logging(runtime.settings)
-    typer.echo(
-        f"cumple en http://{host}:{port} — ciclo diario a las {runtime.settings.cycle_time} "
-        f"({runtime.settings.timezone})"
+    schedule = (
+        "sin programador"
+        if no_scheduler
+        else f"ciclo diario a las {runtime.settings.cycle_time} ({runtime.settings.timezone})"
     )
-    uvicorn.run(create_app(runtime.settings), host=host, port=port, log_config=None)
+    typer.echo(f"cumple en http://{host}:{port} — {schedule}")
+    app = create_app(runtime.settings, with_scheduler=not no_scheduler)
+    uvicorn.run(app, host=host, port=port, log_config=None)
 
 
 def outbox_command(

@@ -3,6 +3,7 @@ formatted as ``$15.000.000`` (Babel, es_CL)."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_currency, parse_decimal
@@ -55,8 +56,10 @@ def parse_clp(value: object) -> int | None:
     return int(number)
 
 
+@functools.lru_cache(maxsize=65536)
 def format_clp(amount: int | None, empty: str = "sin monto") -> str:
-    """``$15.000.000``; ``empty`` when there is no amount."""
+    """``$15.000.000``; ``empty`` when there is no amount (cached, as
+    :func:`models.dates.format_long`)."""
     if amount is None:
         return empty
     return format_currency(amount, "CLP", locale=LOCALE)

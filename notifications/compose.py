@@ -9,6 +9,7 @@ RFC 2047 encoded."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import datetime
 from email.charset import QP, Charset
@@ -23,10 +24,15 @@ _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = QP
 
 
+@functools.lru_cache(maxsize=64)
+def _domain(mail_from: str) -> str:
+    return parseaddr(mail_from)[1].rpartition("@")[2] or "cumple.localhost"
+
+
 def message_id_for(key: str, mail_from: str) -> str:
     """A Message-ID derived from the outbox key: the same message keeps
     the same id however many times it is delivered."""
-    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "cumple.localhost"
+    domain = _domain(mail_from)
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
     return f"<{digest}@{domain}>"
 

@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from models.dates import format_long
 from models.money import format_clp
@@ -30,6 +30,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the package; no stat() per render
     )
     env.filters["clp"] = format_clp
     env.filters["fecha"] = format_long
@@ -39,10 +40,18 @@ def environment() -> Environment:
 def render(kind: str, context: dict[str, Any]) -> Rendered:
     """Render ``templates/<kind>/subject.txt``, ``body.txt`` and
     ``body.html``. The subject is folded to one line (no header injection)."""
-    env = environment()
-    subject = env.get_template(f"{kind}/subject.txt").render(context)
+    subject, text, html = _templates(kind)
     return Rendered(
-        subject=" ".join(subject.split())[:300],
-        text=env.get_template(f"{kind}/body.txt").render(context),
-        html=env.get_template(f"{kind}/body.html").render(context),
+        subject=" ".join(subject.render(context).split())[:300],
+        text=text.render(context),
+        html=html.render(context),
     )
+
+
+@functools.cache
+def _templates(kind: str) -> tuple[Template, Template, Template]:
+    env = environment()
+    return tuple(env.get_template(f"{kind}/{name}") for name in TEMPLATE_FILES)  # type: ignore[return-value]
+
+
+TEMPLATE_FILES = ("subject.txt", "body.txt", "body.html")

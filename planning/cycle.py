@@ -49,8 +49,10 @@ def open_on(day: date) -> Any:
     )
 
 
-def _due(connection: Connection, day: date) -> list[DueCommitment]:
-    query = (
+def due_query(day: date) -> Any:
+    """The open commitments whose next stage has come by ``day``, with
+    what a digest line needs (one indexed range on ``next_stage_on``)."""
+    return (
         select(
             Commitment.id,
             Commitment.region_id,
@@ -75,6 +77,9 @@ def _due(connection: Connection, day: date) -> list[DueCommitment]:
         .join(Institution, Institution.id == Commitment.institution_id)
         .where(Commitment.next_stage_on <= day, open_on(day))  # type: ignore[operator]
     )
+
+
+def _due(connection: Connection, day: date) -> list[DueCommitment]:
     return [
         DueCommitment(
             id=row.id,
@@ -92,7 +97,7 @@ def _due(connection: Connection, day: date) -> list[DueCommitment]:
             acta_date=row.held_on,
             acta_label=acta_label(row.kind, row.instance, row.number, row.held_on),
         )
-        for row in connection.execute(query)
+        for row in connection.execute(due_query(day))
     ]
 
 

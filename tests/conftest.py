@@ -117,6 +117,23 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, a worker hands its PostgreSQL tally to the
+    controller, which prints the summary."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["pg_ran"] = _pg_state["ran"]
+        output["pg_reason"] = _pg_state["reason"]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    output = getattr(node, "workeroutput", {})
+    _pg_state["ran"] = int(_pg_state["ran"]) + int(output.get("pg_ran", 0))  # type: ignore[call-overload]
+    if output.get("pg_reason") and not _pg_state["ran"]:
+        _pg_state["reason"] = output["pg_reason"]
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _pg_state["reason"] is not None:
         terminalreporter.write_line(

@@ -110,3 +110,11 @@ def test_deadline_migration_backfills_existing_commitments(tmp_path) -> None:  #
         ("2026-09-10", "2026-12-08", "2026-12-09", "Retraso"),
     ]
     engine.dispose()
+
+
+def test_head_revision_is_alembics_own() -> None:
+    from alembic.script import ScriptDirectory
+
+    from models.schema import _alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(_alembic_config()).get_current_head()

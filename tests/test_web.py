@@ -226,9 +226,7 @@ def test_packages_and_calendar_feeds(app, site, engine, database_url, tmp_path) 
     built = build_package(engine, settings, antofagasta, parse_period("2026-Q3"))
     from datetime import UTC, datetime
 
-    record_package(
-        engine, settings, built, [], "Gobernador", datetime.now(UTC), automatic=False
-    )
+    record_package(engine, settings, built, [], "Gobernador", datetime.now(UTC), automatic=False)
     gore = client_for(app, "gore_an")
     listing = gore.get("/paquetes").text
     assert "tercer trimestre de 2026" in listing and "informe.pdf" in listing

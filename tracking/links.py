@@ -3,6 +3,8 @@ commitment without an account, and the unguessable calendar feeds."""
 
 from __future__ import annotations
 
+import functools
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 LINK_DAYS = 45
@@ -13,6 +15,7 @@ class LinkInvalid(Exception):
     """A link that was altered or has expired; the message says which."""
 
 
+@functools.lru_cache(maxsize=8)
 def _timed(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="cumple-compromiso")
 
