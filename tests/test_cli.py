@@ -42,6 +42,13 @@ def ready(tmp_path: Path, database_url: str) -> Cli:
     return cli
 
 
+@pytest.fixture
+def ready_sqlite(cli: Cli) -> Cli:
+    """For tests of the console script's messages, not of the database."""
+    assert cli("init").returncode == 0
+    return cli
+
+
 def test_init_is_idempotent(cli: Cli) -> None:
     first = cli("init")
     second = cli("init")
@@ -56,7 +63,8 @@ def test_commands_before_init_say_what_to_do(cli: Cli) -> None:
     assert not (cli.folder / "var" / "cumple.db").exists()
 
 
-def test_usage_errors_exit_2(ready: Cli) -> None:
+def test_usage_errors_exit_2(ready_sqlite: Cli) -> None:
+    ready = ready_sqlite
     assert ready("commitments", "list", "--no-such-option").returncode == 2
     assert ready("commitments", "show", "not-a-number").returncode == 2
     assert ready("frobnicate").returncode == 2
@@ -185,7 +193,8 @@ def test_dry_run_and_unreadable_file(ready: Cli) -> None:
         ),
     ],
 )
-def test_user_errors_exit_1_in_spanish(ready: Cli, args: list[str], message: str) -> None:
+def test_user_errors_exit_1_in_spanish(ready_sqlite: Cli, args: list[str], message: str) -> None:
+    ready = ready_sqlite
     write_csv(ready.folder / "a.csv", [row()])
     ready("import", str(ready.folder / "a.csv"))
     result = ready(*args)
