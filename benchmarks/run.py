@@ -80,13 +80,18 @@ def main() -> None:
     def step(name: str) -> None:
         print(f"[{time.perf_counter() - started:5.0f} s] {name}", flush=True)
 
+    def show(figures: object) -> None:
+        print(f"        {json.dumps(figures, ensure_ascii=False, default=str)}", flush=True)
+
     step("importación de un XLSX de 50.000 filas")
     results["import_50k"] = import_xlsx.measure(50_000)
+    show(results["import_50k"])
     planned_url = None
     for size in sizes:
         step(f"planificación con {size:,} compromisos")
         figures = planning_cost.measure(size, str(folder / "plan"))
         results[f"plan_{size}"] = {k: v for k, v in figures.items() if k != "url"}
+        show(results[f"plan_{size}"])
         if size == largest:
             planned_url = str(figures["url"])
     plan_large = results[f"plan_{largest}"]
@@ -97,6 +102,7 @@ def main() -> None:
     assert planned_url is not None
     delivery = delivery_cost.measure(planned_url, folder / "delivery")
     results["delivery"] = delivery
+    show(delivery)
     results["delivery_vs_raw_ratio"] = delivery["product_per_s"] / delivery["raw_per_s"]
     step(f"orquestación: ciclo con {largest:,} por Prefect y directo")
     orchestration = subprocess.run(
@@ -106,12 +112,14 @@ def main() -> None:
     )  # fmt: skip
     timing = json.loads(orchestration.stdout.strip().splitlines()[-1])
     results["orchestration"] = timing
+    show(timing)
     results["orchestration_overhead_ratio"] = (timing["prefect_s"] - timing["direct_s"]) / timing[
         "direct_s"
     ]
     step("paquete de una región con 100.000 compromisos")
     built = package.measure(100_000)
     results["package_100k"] = built
+    show(built)
     results["package_100k_s"] = built["seconds"]
     results["package_100k_peak_rss_mb"] = built["peak_rss_mb"]
     step("«cumple run» en frío")
@@ -120,6 +128,7 @@ def main() -> None:
     step(f"tablero web con {web_size:,} compromisos")
     web = web_cost.measure(web_size, folder / "web")
     results["web"] = web
+    show(web)
     results["web_dashboard_p95_ms"] = web["p95_ms"]
     results["seconds"] = time.perf_counter() - started
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -127,6 +127,7 @@ class Recorder:
 
     def __init__(self, folder: Path, port: int | None = None) -> None:
         self.port = port or free_port()
+        folder.mkdir(parents=True, exist_ok=True)
         self.log = folder / f"received-{self.port}.txt"
         self.process: subprocess.Popen[str] | None = None
 

@@ -215,6 +215,9 @@ def prefect_environment(settings: Settings) -> Iterator[None]:
     os.environ.update(forced)
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
+    # Prefect's ephemeral server keeps its SQLite file there and cannot
+    # create the folder itself.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     try:
         yield
     finally:
