@@ -307,3 +307,15 @@ def test_status_totals_agree_with_the_list(loaded: Engine, day: date) -> None:
     got = {(t.territory, t.status.value): [t.commitments, t.committed, t.executed] for t in totals}
     assert got == expected
     assert {t.territory for t in scoped} == {"Huasco"}
+
+
+def test_fast_commitment_tokens_are_the_serializers_own() -> None:
+    from tracking.links import _timed, commitment_token, read_commitment_token
+
+    secret = "clave-de-prueba-" * 3
+    for commitment_id in (1, 42, 2**31 - 1):
+        token = commitment_token(secret, commitment_id)
+        assert read_commitment_token(secret, token) == commitment_id
+        expected = _timed(secret).dumps({"c": commitment_id})
+        assert token.split(".")[0] == expected.split(".")[0]
+        assert _timed(secret).loads(token) == {"c": commitment_id}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
+from itsdangerous.timed import TimestampSigner
 
 LINK_DAYS = 45
 """A reminder's link keeps working for this many days."""
@@ -20,8 +22,18 @@ def _timed(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="cumple-compromiso")
 
 
+@functools.lru_cache(maxsize=8)
+def _signer(secret: str) -> TimestampSigner:
+    serializer = _timed(secret)
+    return serializer.make_signer(serializer.salt)  # type: ignore[return-value]
+
+
 def commitment_token(secret: str, commitment_id: int) -> str:
-    return _timed(secret).dumps({"c": commitment_id})
+    """What ``URLSafeTimedSerializer.dumps({"c": id})`` gives, with the
+    JSON payload written directly: encoding it was four fifths of the cost
+    of signing the ~10,000 links of a national cycle."""
+    payload = base64_encode(f'{{"c":{int(commitment_id)}}}')
+    return _signer(secret).sign(payload).decode("ascii")
 
 
 def read_commitment_token(secret: str, token: str, max_days: int = LINK_DAYS) -> int:
