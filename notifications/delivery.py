@@ -114,18 +114,20 @@ async def _send_batch(
                 try:
                     await transport.send(mime, label=_label(message))
                 except TemporaryFailure as exc:
-                    if mark_retry(engine, message, now, str(exc)):
+                    if await asyncio.to_thread(mark_retry, engine, message, now, str(exc)):
                         report.retrying += 1
                         log.debug("correo en reintento", extra=_fields(message, error=str(exc)))
                     else:
                         report.failed += 1
                         log.error("correo fallido", extra=_fields(message, error=str(exc)))
                 except PermanentFailure as exc:
-                    mark_failed(engine, message, str(exc))
+                    await asyncio.to_thread(mark_failed, engine, message, str(exc))
                     report.failed += 1
                     log.error("correo rechazado", extra=_fields(message, error=str(exc)))
                 else:
-                    mark_sent(engine, message, now)
+                    # Recorded off the event loop: the other connections keep
+                    # sending while the database commits this outcome.
+                    await asyncio.to_thread(mark_sent, engine, message, now)
                     report.sent += 1
 
     workers = max(1, min(concurrency, len(batch)))

@@ -286,3 +286,24 @@ def test_kill_9_while_sending_loses_nothing(tmp_path: Path) -> None:
     result = kill_trials("sqlite", 4, tmp_path, random.Random(os.getpid()))
     assert result.messages >= 300 and result.trials >= 1
     assert result.lost == 0 and result.unexplained == 0 and result.not_sent == 0, result
+
+
+def test_figures_cache_expires_and_clears() -> None:
+    from web.cache import FiguresCache
+
+    now = [100.0]
+    calls: list[int] = []
+    cache: FiguresCache[int] = FiguresCache(ttl=60, clock=lambda: now[0])
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cache.get("a", compute)[0] == 1
+    now[0] += 59
+    assert cache.get("a", compute)[0] == 1  # still fresh
+    assert cache.get("b", compute)[0] == 2  # another scope or day
+    now[0] += 2
+    assert cache.get("a", compute)[0] == 3  # older than the TTL
+    cache.clear()
+    assert cache.get("a", compute)[0] == 4

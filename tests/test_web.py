@@ -132,6 +132,8 @@ def test_lists_and_dashboard_are_cut_to_the_scope(app, site, who, visible) -> No
 
 def test_update_from_the_form_is_recorded(app, site: dict[str, int], engine: Engine) -> None:  # type: ignore[no-untyped-def]
     client = client_for(app, "gerente_loa")
+    before = client.get("/").text  # the dashboard's figures are now cached
+    assert "Cifras calculadas a las" in before
     path = f"/compromisos/{site['loa']}"
     csrf = token(client, path)
     response = client.post(
@@ -142,6 +144,8 @@ def test_update_from_the_form_is_recorded(app, site: dict[str, int], engine: Eng
     )  # fmt: skip
     assert response.status_code == 200 and "Cambios guardados" in response.text
     assert "$15.000.000" in response.text and "5 de octubre de 2026" in response.text
+    # A change through the application recounts the dashboard at once.
+    assert client.get("/").text.count("$15.000.000") > before.count("$15.000.000")
     with Session(engine) as session:
         events = session.scalars(
             select(CommitmentEvent).where(CommitmentEvent.commitment_id == site["loa"])

@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -22,6 +23,7 @@ from models.db import make_engine
 from models.money import format_clp
 from tracking.history import event_value, field_label
 from web import api, links, packages, registration
+from web.cache import FiguresCache
 from web.pages import CsrfFailed, LoginRequired, login_redirect, render, router
 from web.security import LoginLimiter
 
@@ -79,6 +81,15 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
     app.state.engine = engine
     app.state.templates = _templates()
     app.state.limiter = LoginLimiter()
+    app.state.figures = FiguresCache()
+
+    @app.middleware("http")
+    async def _fresh_figures(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        if request.method not in ("GET", "HEAD") and response.status_code < 400:
+            app.state.figures.clear()  # a change went through: recount
+        return response
+
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret,

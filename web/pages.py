@@ -171,8 +171,13 @@ class Tally:
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, account: Account = Depends(current_account)) -> Response:
     day = today(request)
-    with Session(request.app.state.engine) as session:
-        totals = status_totals(session, scope_filters(account), day)
+    filters = scope_filters(account)
+
+    def compute() -> list[TerritoryTotal]:
+        with Session(request.app.state.engine) as session:
+            return status_totals(session, filters, day)
+
+    totals, computed_at = request.app.state.figures.get((repr(filters), day), compute)
     total = Tally(name="Total")
     by_territory: dict[int, Tally] = {}
     for line in totals:
@@ -185,6 +190,7 @@ def dashboard(request: Request, account: Account = Depends(current_account)) -> 
     return render(
         request, "dashboard.html", title="Inicio", account=account, day=day, total=total,
         territories=territories, feeds=feeds,
+        computed_at=computed_at.astimezone(request.app.state.settings.zone),
     )  # fmt: skip
 
 
