@@ -306,7 +306,7 @@ def main() -> None:
     )
     parser.add_argument("--kill-trials", type=int, default=200, help="kill -9 en SQLite")
     parser.add_argument("--pg-kill-trials", type=int, default=50, help="kill -9 en PostgreSQL")
-    parser.add_argument("--db-trials", type=int, default=4, help="fallas de base de datos por tipo")
+    parser.add_argument("--db-trials", type=int, default=5, help="fallas de base de datos por tipo")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -333,7 +333,7 @@ def main() -> None:
     report(smtp_outage(folder, rng))
     report(concurrent_dispatchers("sqlite", 2, folder))
     workbook = folder / "actas.xlsx"
-    write_workbook(workbook, 2000)
+    write_workbook(workbook, 2500)
     report(database_faults("sqlite", "lock", args.db_trials, folder,
                            _cycle_template("sqlite", folder, workbook), rng))  # fmt: skip
     if pg_reason is None:

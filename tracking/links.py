@@ -50,8 +50,10 @@ def read_commitment_token(secret: str, token: str, max_days: int = LINK_DAYS) ->
     return int(data["c"])
 
 
+@functools.lru_cache(maxsize=4096)
 def feed_token(secret: str, kind: str, item_id: int) -> str:
-    """A calendar feed's token: signed, not expiring (calendars poll it)."""
+    """A calendar feed's token: signed, not expiring (calendars poll it);
+    the same every time, so cached (the dashboard lists one per territorio)."""
     return URLSafeSerializer(secret, salt="cumple-calendario").dumps([kind, item_id])
 
 
