@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from babel.numbers import format_decimal
 
 from cli.render import OutputFormat, print_json
 from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime, start_logging
@@ -155,7 +156,8 @@ def backup_command(
     runtime.engine.dispose()
     target = out or runtime.settings.data_dir / "respaldos" / default_name(url, datetime.now())
     result = backup(url, target)
-    typer.echo(f"Respaldo listo: {result.path} ({result.size:,} bytes, {result.backend}).")
+    size = format_decimal(result.size, locale="es_CL")
+    typer.echo(f"Respaldo listo: {result.path} ({size} bytes, {result.backend}).")
 
 
 def restore_command(
