@@ -117,9 +117,10 @@ def init_database(engine: Engine) -> InitResult:
 def ensure_ready(engine: Engine) -> None:
     """Raise :class:`SchemaNotReady` unless the schema is at the latest
     migration and the regiones are loaded."""
-    if not inspect(engine).has_table("alembic_version"):
+    revision = current_revision(engine)
+    if revision is None:
         raise SchemaNotReady("missing")
-    if current_revision(engine) != head_revision():
+    if revision != head_revision():
         raise SchemaNotReady("outdated")
     with Session(engine) as session:
         if session.scalars(select(Region.id).limit(1)).first() is None:

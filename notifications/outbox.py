@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
 
 from models.reminders import OutboxMessage, OutboxStatus
 
@@ -43,6 +44,17 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
 
 
+def _requeue(connection: Connection, claims: ColumnElement[bool], now: datetime) -> int:
+    """Put the ``sending`` rows matching ``claims`` back in the queue, due now."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    result = connection.execute(
+        update(table)
+        .where(table.c.status == OutboxStatus.SENDING, claims)
+        .values(status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now)
+    )
+    return result.rowcount or 0
+
+
 def release_expired(engine: Engine, now: datetime) -> int:
     """Put back in the queue the messages whose claimer vanished: claims
     older than ``LEASE`` (a claimer on any host), and at once the claims of
@@ -50,31 +62,16 @@ def release_expired(engine: Engine, now: datetime) -> int:
     :func:`dead_claimers`)."""
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     with engine.begin() as connection:
-        expired = (
-            connection.execute(
-                update(table)
-                .where(table.c.status == OutboxStatus.SENDING, table.c.claimed_at < now - LEASE)
-                .values(status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now)
-            ).rowcount
-            or 0
-        )
+        released = _requeue(connection, table.c.claimed_at < now - LEASE, now)
         claimers = connection.execute(
             select(table.c.claimed_by)
             .where(table.c.status == OutboxStatus.SENDING, table.c.claimed_by.is_not(None))
             .distinct()
         ).scalars()
         dead = dead_claimers(claimers, HOST, _running)
-        orphans = 0
         if dead:
-            orphans = (
-                connection.execute(
-                    update(table)
-                    .where(table.c.status == OutboxStatus.SENDING, table.c.claimed_by.in_(dead))
-                    .values(status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now)
-                ).rowcount
-                or 0
-            )
-    return expired + orphans
+            released += _requeue(connection, table.c.claimed_by.in_(dead), now)
+    return released
 
 
 def release_claims_of(engine: Engine, worker: str, now: datetime) -> int:
@@ -82,16 +79,8 @@ def release_claims_of(engine: Engine, worker: str, now: datetime) -> int:
     process that failed and will not finish them)."""
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     with engine.begin() as connection:
-        return (
-            connection.execute(
-                update(table)
-                .where(
-                    table.c.status == OutboxStatus.SENDING,
-                    table.c.claimed_by.startswith(f"{worker}:", autoescape=True),
-                )
-                .values(status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now)
-            ).rowcount
-            or 0
+        return _requeue(
+            connection, table.c.claimed_by.startswith(f"{worker}:", autoescape=True), now
         )
 
 
