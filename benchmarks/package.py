@@ -23,7 +23,7 @@ from config import load_settings
 from importer import import_file
 from models.db import make_engine
 from models.geography import Region
-from models.schema import init_database
+from models.schema import head_revision, init_database
 
 
 def build_once(folder: Path) -> None:
@@ -50,7 +50,8 @@ def build_once(folder: Path) -> None:
 
 def measure(commitments: int) -> dict[str, object]:
     """Build the package in a fresh process (its peak RSS is the build's)."""
-    folder = Path("var/bench") / f"package_{commitments}"
+    # One imported database per schema revision: an older one cannot be read.
+    folder = Path("var/bench") / f"package_{commitments}-r{head_revision()}"
     database = folder / "cumple.db"
     if not database.exists():
         folder.mkdir(parents=True, exist_ok=True)

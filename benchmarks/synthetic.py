@@ -9,7 +9,11 @@ actas; of the commitments, ``due_share`` (1 %) have a reminder stage on
 ``day`` (stages −10, −5, −1, 0, +5, +10, +15 spread evenly), 55 % are
 closed (fulfilled or cancelled in the past) and the rest are open with a
 due date 3 weeks to 16 months ahead. ``next_stage_on`` is what the
-importer would store, from the same pure rules."""
+importer would store, from the same pure rules, and so is the record: each
+commitment's chained history (its ``created`` entry, and the status change
+of a closed one) and its replayed state intervals. Ids are predicted
+(1, 2, … in an empty database) so that the chain can be hashed before the
+rows are written; the generator checks the prediction."""
 
 from __future__ import annotations
 
@@ -18,12 +22,20 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from models.calendar import calendar_for
-from models.commitments import Acta, Commitment
+from models.chain import GENESIS, link_hash
+from models.commitments import (
+    Acta,
+    Commitment,
+    CommitmentEvent,
+    created_value,
+    event_content,
+)
 from models.geography import Region
+from models.history import CommitmentState, Fact, initial_state, replay, state_rows
 from models.parties import Contact, Institution, Territory
 from models.stages import first_stage_on
 
@@ -32,6 +44,54 @@ INSTITUTIONS = 40
 TERRITORIES_PER_REGION = 10
 RESPONSABLES = 5
 STAGES = (-10, -5, -1, 0, 5, 10, 15)
+
+
+SYNTHETIC = "sintético"
+
+
+def _history(
+    commitment_id: int,
+    row: dict[str, object],
+    held_on: date,
+    closed_on: date | None,
+    now: datetime,
+) -> list[dict[str, object]]:
+    """The chained history the importer and a gerente would have left."""
+    created = created_value(
+        acta_id=row["acta_id"], institution_id=row["institution_id"],  # type: ignore[arg-type]
+        responsable_id=row["responsable_id"], text=row["text"], amount=row["amount"],  # type: ignore[arg-type]
+        plazo=row["plazo"], plazo_text=row["plazo_text"], source=None, programme=None,  # type: ignore[arg-type]
+        products=None, beneficiaries=None,
+    )  # fmt: skip
+    entries = [("created", held_on, None, created)]
+    if row["status"] != "pendiente" and closed_on is not None:
+        entries.append(("status", closed_on, "pendiente", row["status"]))
+    history = []
+    previous = GENESIS
+    for position, (field_name, on, old, new) in enumerate(entries, start=1):
+        event: dict[str, object] = {
+            "commitment_id": commitment_id, "position": position, "recorded_at": now,
+            "effective_on": on, "actor": SYNTHETIC, "field": field_name, "old_value": old,
+            "new_value": new, "reason": None, "rectifies": None, "previous_hash": previous,
+        }  # fmt: skip
+        event["hash"] = previous = link_hash(previous, event_content(**{
+            k: event[k] for k in ("commitment_id", "position", "recorded_at", "effective_on",
+                                  "actor", "field", "old_value", "new_value", "reason",
+                                  "rectifies")
+        }))  # type: ignore[arg-type]  # fmt: skip
+        history.append(event)
+    return history
+
+
+def _flush(
+    engine: Engine,
+    rows: list[dict[str, object]],
+    events: list[dict[str, object]],
+    states: list[dict[str, object]],
+) -> None:
+    _bulk(engine, Commitment.__table__, rows)
+    _bulk(engine, CommitmentEvent.__table__, events)
+    _bulk(engine, CommitmentState.__table__, states)
 
 
 @dataclass(frozen=True)
@@ -124,6 +184,8 @@ def generate(
     acta_ids = _ids(engine, Acta.id)
     iso_of = dict(regions)
     rows: list[dict[str, object]] = []
+    events: list[dict[str, object]] = []
+    states: list[dict[str, object]] = []
     due = 0
     for n in range(commitments):
         acta = acta_rows[n // 10 if n // 10 < actas else actas - 1]
@@ -146,7 +208,8 @@ def generate(
             due_date = calendar.roll_forward(day + timedelta(days=rng.randrange(21, 480)))
             next_on = first_stage_on(due_date, calendar, held_on)
         amount = rng.choice((None, rng.randrange(1, 500) * 100_000))
-        rows.append({
+        commitment_id = n + 1
+        row = {
             "acta_id": acta_ids[n // 10 if n // 10 < actas else actas - 1],
             "region_id": region_id, "territory_id": acta["territory_id"],
             "institution_id": institution_id,
@@ -158,12 +221,30 @@ def generate(
             "due_date": due_date, "status": status,
             "fulfilled_on": fulfilled if status == "cumplido" else None,
             "cancelled_on": fulfilled if status == "cancelado" else None,
+            "reported_on": None,
+            "verified_on": fulfilled if status == "cumplido" else None,
+            "verified_by": SYNTHETIC if status == "cumplido" else None,
             "next_stage_on": next_on, "created_at": now, "updated_at": now,
-        })  # fmt: skip
+        }  # fmt: skip
+        history = _history(commitment_id, row, held_on, fulfilled, now)
+        facts = [Fact(e["effective_on"], e["position"], e["field"], e["new_value"], SYNTHETIC)  # type: ignore[arg-type]
+                 for e in history]  # fmt: skip
+        states.extend(
+            state_rows(commitment_id,
+                       replay(initial_state(due_date, calendar), held_on, facts, calendar))
+        )  # fmt: skip
+        events.extend(history)
+        row["history_length"] = len(history)
+        row["history_head"] = history[-1]["hash"]
+        rows.append(row)
         if len(rows) == CHUNK * 5:
-            _bulk(engine, Commitment.__table__, rows)
-            rows = []
-    _bulk(engine, Commitment.__table__, rows)
+            _flush(engine, rows, events, states)
+            rows, events, states = [], [], []
+    _flush(engine, rows, events, states)
+    with engine.connect() as connection:
+        highest = connection.execute(select(func.max(Commitment.id))).scalar()
+    if highest != commitments:
+        raise RuntimeError("synthetic ids were not 1..N: generate into an empty database")
     with engine.begin() as connection:
         # One agreement per commitment (the acta's own), as the importer stores.
         connection.exec_driver_sql(

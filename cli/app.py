@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from cli import commitments, cycle, operations, protocols, users
+from cli import commitments, cycle, evidence, operations, protocols, users
 from cli.render import commitments_table, console
 from cli.runtime import (
     ActorOption,
@@ -41,6 +41,8 @@ app = typer.Typer(
 app.add_typer(commitments.app, name="commitments")
 app.add_typer(protocols.app, name="protocol")
 app.add_typer(users.app, name="users")
+app.add_typer(evidence.app, name="evidence")
+app.add_typer(evidence.audit_app, name="audit")
 cycle.register(app)
 operations.register(app)
 

@@ -17,6 +17,7 @@ from cli.render import (
     long_date,
     print_csv,
     print_json,
+    size_label,
 )
 from cli.runtime import (
     ActorOption,
@@ -31,7 +32,7 @@ from models.commitments import STATUS_LABELS
 from models.money import AmountError, format_clp, parse_clp
 from tracking.history import event_value, field_label
 from tracking.queries import CommitmentView, Filters, get_commitment, list_commitments
-from tracking.updates import Change, apply_change
+from tracking.updates import Change, apply_change, decide
 
 app = typer.Typer(help="Consultar y actualizar compromisos.", no_args_is_help=True)
 
@@ -52,7 +53,10 @@ def list_command(
     ] = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="pendiente, por_vencer, vencido, cumplido o cancelado."),
+        typer.Option(
+            "--status",
+            help="pendiente, por_vencer, vencido, informado, cumplido o cancelado.",
+        ),
     ] = None,
     on: OnOption = None,
     output: FormatOption = OutputFormat.TABLE,
@@ -125,10 +129,24 @@ def show_command(
         rows.append(
             ("Vencimiento efectivo", f"{long_date(view.vencimiento)} (día hábil siguiente)")
         )
+    if view.informado_el:
+        rows.append(("Informado el", long_date(view.informado_el)))
     if view.cumplido_el:
         rows.append(("Cumplido el", long_date(view.cumplido_el)))
+    if view.verificado_el:
+        rows.append(("Verificado", f"el {long_date(view.verificado_el)} por {view.verificado_por}"))
     if view.cancelado_el:
         rows.append(("Cancelado el", long_date(view.cancelado_el)))
+    if view.sobre_ejecucion:
+        rows.append(("Aviso", "sobre-ejecución: el monto ejecutado supera el comprometido"))
+    for evidence in view.evidencias:
+        detail = (
+            f"{evidence.referencia}"
+            if evidence.referencia
+            else f"{evidence.nombre} ({size_label(evidence.bytes)}, sha256 {evidence.sha256})"
+        )
+        origin = " — del acta" if evidence.del_acta else ""
+        rows.append(("Evidencia", f"{detail}{origin}, {long_date(evidence.agregado_el)}"))
     details = Table(show_header=False, box=None, padding=(0, 1))
     details.add_column(style="bold")
     details.add_column()
@@ -146,6 +164,7 @@ def show_command(
         "Motivo",
     ):
         table.add_column(column)
+    table.add_column("Rectifica")
     zone = runtime.settings.zone
     for event in history:
         table.add_row(
@@ -156,6 +175,7 @@ def show_command(
             event_value(event, event.old_value),
             event_value(event, event.new_value),
             event.reason or "",
+            event.rectifies or "",
         )
     out.print(table)
 
@@ -214,3 +234,63 @@ def update_command(
         f"Compromiso N° {commitment_id} actualizado ({changed}), "
         f"con fecha {long_date(plan.effective_on)}."
     )
+
+
+CommitmentId = Annotated[int, typer.Argument(help="Número del compromiso.", min=1, max=2**31 - 1)]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Motivo (queda en el historial).")]
+
+
+def _decide(
+    commitment_id: int,
+    decision: str,
+    reason: str | None,
+    by: str | None,
+    database_url: str | None,
+    data_dir: object,
+) -> str:
+    runtime = open_runtime(database_url, data_dir)  # type: ignore[arg-type]
+    with Session(runtime.engine) as session:
+        plan = decide(session, commitment_id, decision, actor_name(by), runtime.today(), reason)
+        session.commit()
+    return long_date(plan.effective_on)
+
+
+@app.command("verify")
+def verify_command(
+    commitment_id: CommitmentId,
+    by: ActorOption = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Verifica un cumplimiento informado: queda cumplido en la fecha informada."""
+    day = _decide(commitment_id, "verify", None, by, database_url, data_dir)
+    typer.echo(f"Compromiso N° {commitment_id} verificado el {day}: queda cumplido.")
+
+
+@app.command("return")
+def return_command(
+    commitment_id: CommitmentId,
+    reason: ReasonOption,
+    by: ActorOption = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Devuelve un cumplimiento informado al responsable, con el motivo."""
+    day = _decide(commitment_id, "return", reason, by, database_url, data_dir)
+    typer.echo(
+        f"Compromiso N° {commitment_id} devuelto el {day}: vuelve a estar abierto y el "
+        "responsable verá el motivo en su próximo resumen."
+    )
+
+
+@app.command("reopen")
+def reopen_command(
+    commitment_id: CommitmentId,
+    reason: ReasonOption,
+    by: ActorOption = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Reabre un compromiso cumplido o cancelado, con el motivo."""
+    day = _decide(commitment_id, "reopen", reason, by, database_url, data_dir)
+    typer.echo(f"Compromiso N° {commitment_id} reabierto el {day}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -10,7 +11,8 @@ from sqlmodel import Session
 
 from cli.render import FormatOption, OutputFormat, console, long_date, print_csv, print_json
 from cli.runtime import DatabaseUrlOption, DataDirOption, open_runtime, option_date
-from tracking.protocols import list_protocols, set_protocol
+from reports.periods import period_containing
+from tracking.protocols import ProtocolChange, list_protocols, set_protocol
 
 app = typer.Typer(
     help="Protocolos con los gobiernos regionales: destinatarios y periodicidad.",
@@ -42,14 +44,38 @@ def set_command(
     runtime = open_runtime(database_url, data_dir)
     start = option_date(since, "--since") or runtime.today()
     with Session(runtime.engine) as session:
-        view = set_protocol(
+        change = set_protocol(
             session, region_text=region, recipients=to, every=every, since=start, title=title
         )
         session.commit()
-    typer.echo(
-        f"Protocolo de {view.region}: envío {view.every_label} a {', '.join(view.recipients)} "
-        f"desde el {long_date(view.since)}, dirigido a {view.recipient_title}."
-    )
+    typer.echo(describe_change(change))
+
+
+def describe_change(change: ProtocolChange) -> str:
+    """What a new version changes, in words: from which period it applies
+    and which periods stay with the version before it."""
+    view = change.version
+    first = period_containing(view.since, view.every)
+    if first.start < view.since:
+        first = first.following()
+    verb = "reemplaza la versión" if change.replaced else "nueva versión"
+    lines = [
+        f"Protocolo de {view.region}, {verb} desde el {long_date(view.since)}: envío "
+        f"{view.every_label} a {', '.join(view.recipients)}, dirigido a {view.recipient_title}. "
+        f"Se aplica a los periodos que comienzan desde esa fecha (el primero, {first.key})."
+    ]
+    if view.until is not None:
+        lines.append(f"Rige hasta el {long_date(view.until)}, cuando empieza la versión siguiente.")
+    previous = change.previous
+    if previous is not None:
+        last = period_containing(view.since - timedelta(days=1), previous.every)
+        kept = f" (hasta {last.key}, inclusive)" if last.start >= previous.since else ""
+        lines.append(
+            f"Los periodos que comenzaron antes{kept} se siguen construyendo y enviando según la "
+            f"versión del {long_date(previous.since)}: envío {previous.every_label} a "
+            f"{', '.join(previous.recipients)}."
+        )
+    return "\n".join(lines)
 
 
 @app.command("list")
@@ -58,7 +84,7 @@ def list_command(
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Muestra los protocolos vigentes."""
+    """Muestra los protocolos y sus versiones."""
     runtime = open_runtime(database_url, data_dir)
     with Session(runtime.engine) as session:
         views = list_protocols(session)
@@ -67,20 +93,23 @@ def list_command(
         print_json(records)
         return
     if output is OutputFormat.CSV:
-        fields = ["region", "region_code", "periodicidad", "desde", "destinatario", "correos"]
+        fields = [
+            "region", "region_code", "periodicidad", "desde", "hasta", "destinatario", "correos"
+        ]  # fmt: skip
         print_csv(records, fields)
         return
     if not views:
         typer.echo("No hay protocolos. Defina uno con «cumple protocol set».")
         return
     table = Table(header_style="bold")
-    for column in ("Región", "Periodicidad", "Desde", "Dirigido a", "Destinatarios"):
+    for column in ("Región", "Periodicidad", "Desde", "Hasta", "Dirigido a", "Destinatarios"):
         table.add_column(column)
     for view in views:
         table.add_row(
             view.region,
             view.every_label,
             long_date(view.since),
+            long_date(view.until) if view.until else "vigente",
             view.recipient_title,
             "\n".join(view.recipients),
         )

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from models.commitments import STATUS_LABELS
 from models.dates import format_long
-from models.money import format_clp
+from models.money import format_bytes, format_clp
 from tracking.queries import CommitmentView
 
 
@@ -81,3 +81,8 @@ def commitments_table(views: Sequence[CommitmentView], title: str | None = None)
 
 def long_date(value: Any) -> str:
     return format_long(value) if value is not None else "—"
+
+
+def size_label(size: int | None) -> str:
+    """``1.234.567 bytes`` with es-CL separators."""
+    return format_bytes(size)

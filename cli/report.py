@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 from sqlmodel import Session
 
 from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime
-from models.protocols import Protocol, ProtocolRecipient
+from models.dates import format_long
 from tracking.lookup import find_region
 
 
@@ -29,6 +28,13 @@ def report_command(
     send: Annotated[
         bool, typer.Option("--send", help="Envía el paquete a los destinatarios del protocolo.")
     ] = False,
+    preliminary: Annotated[
+        bool,
+        typer.Option(
+            "--preliminar",
+            help="Arma un borrador de un periodo en curso, marcado PRELIMINAR (no se envía).",
+        ),
+    ] = False,
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -37,27 +43,26 @@ def report_command(
     from reports.build import build_package
     from reports.dispatch import record_package
     from reports.periods import PeriodError, parse_period
-    from tracking.protocols import default_title
+    from tracking.protocols import default_title, protocol_for, recipients_of
 
     runtime = open_runtime(database_url, data_dir)
     try:
         chosen = parse_period(period)
     except PeriodError as exc:
         raise UserError(f"--period: {exc}.") from None
+    today = runtime.today()
+    if chosen.end >= today and not preliminary:
+        raise UserError(
+            f"El periodo {chosen.key} termina el {format_long(chosen.end)}: su paquete se arma "
+            f"desde el {format_long(chosen.end + timedelta(days=1))}. Para un borrador del "
+            "periodo en curso use --preliminar (queda marcado PRELIMINAR)."
+        )
+    if preliminary and send:
+        raise UserError("Un paquete preliminar no se envía; quite --send o --preliminar.")
     with Session(runtime.engine) as session:
         found = find_region(session, region)
-        protocol = session.scalars(select(Protocol).where(Protocol.region_id == found.id)).first()
-        recipients = (
-            list(
-                session.scalars(
-                    select(ProtocolRecipient.email).where(
-                        ProtocolRecipient.protocol_id == protocol.id
-                    )
-                )
-            )
-            if protocol
-            else []
-        )
+        protocol = protocol_for(session, found.id, chosen.start)
+        recipients = recipients_of(session, protocol)
     if send and not recipients:
         raise UserError(
             f"La {found.official_name} no tiene protocolo con destinatarios: "
@@ -66,7 +71,10 @@ def report_command(
     if out is not None and out.exists() and not out.is_dir():
         raise UserError(f"--out: «{out}» existe y no es una carpeta.")
     now = datetime.now(UTC)
-    built = build_package(runtime.engine, runtime.settings, found, chosen, out=out, now=now)
+    built = build_package(
+        runtime.engine, runtime.settings, found, chosen, out=out, now=now,
+        preliminary=preliminary and chosen.end >= today,
+    )  # fmt: skip
     title = protocol.recipient_title if protocol else default_title(found)
     record_package(
         runtime.engine,
@@ -76,10 +84,12 @@ def report_command(
         title,
         now,
         automatic=False,
+        preliminary=built.figures.preliminary,
     )
     total = built.figures.total
+    mark = "Paquete PRELIMINAR" if built.figures.preliminary else "Paquete"
     typer.echo(
-        f"Paquete de la {built.region_name}, {chosen.label}: {total.commitments} compromisos, "
+        f"{mark} de la {built.region_name}, {chosen.label}: {total.commitments} compromisos, "
         f"{total.overdue} vencidos al cierre."
     )
     for path in built.files:

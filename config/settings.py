@@ -132,6 +132,11 @@ class Settings(BaseSettings):
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
 
+    @property
+    def evidence_dir(self) -> Path:
+        """Evidence files, stored by their SHA-256 (never overwritten)."""
+        return self.data_dir / "evidencias"
+
     def safe_database_url(self) -> str:
         """The database URL with any password masked, for messages and logs."""
         return make_url(self.database_url).render_as_string(hide_password=True)

@@ -5,6 +5,7 @@ Running it again changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from importlib import resources
@@ -19,24 +20,37 @@ from importer import ImportReport, import_file
 from models.accounts import User
 from models.calendar import calendar_for
 from models.commitments import Commitment, CommitmentEvent
-from models.parties import Institution
+from models.parties import Contact, Institution
 from models.protocols import Protocol
 from models.schema import InitResult, init_database
 from models.text import fold, text_key
 from tracking.accounts import add_user
+from tracking.evidence import report_progress
+from tracking.evidence_store import EvidenceStore
 from tracking.lookup import find_region
 from tracking.protocols import set_protocol
-from tracking.updates import Change, apply_change
+from tracking.updates import Change, Report, apply_change, decide
 
 ACTOR = "demo"
 SIMULATED_DAYS = 5
 
 
 @dataclass(frozen=True)
+class DemoReport:
+    """A responsable's report through the link, with a PDF and a reference;
+    ``verified_by`` is the gerente who verifies it (``None``: it waits)."""
+
+    report: Report
+    document: str
+    reference: str
+    verified_by: str | None = None
+
+
+@dataclass(frozen=True)
 class DemoFact:
     institution: str
     text: str
-    change: Change
+    change: Change | DemoReport
 
 
 FACTS = (
@@ -44,11 +58,17 @@ FACTS = (
         "FOSIS",
         "Transferir los recursos del convenio con la Comunidad Atacameña de Lasana para el "
         "fondo de emprendimiento turístico",
-        Change(
-            status="cumplido",
-            executed_amount=15_000_000,
-            note="Transferencia recibida el 3 de mayo y asignada a la región el 3 de julio.",
-            on=date(2026, 10, 5),
+        DemoReport(
+            Report(
+                fulfilled=True,
+                executed_amount=15_000_000,
+                note="Transferencia recibida el 3 de mayo y asignada a la región el 3 de julio.",
+                on=date(2026, 10, 5),
+            ),
+            "Resolución Exenta N° 1229 que asigna $15.000.000 al convenio con la Comunidad "
+            "Atacameña de Lasana",
+            "Resolución Exenta N° 1229",
+            verified_by="gerente.loa@demo.cumple.cl",
         ),
     ),
     DemoFact(
@@ -78,11 +98,16 @@ FACTS = (
     DemoFact(
         "FOSIS",
         "Transferir el fondo de apoyo a emprendimientos de Vallenar y Freirina",
-        Change(
-            status="cumplido",
-            executed_amount=12_000_000,
-            note="Licitado y adjudicado.",
-            on=date(2026, 9, 14),
+        DemoReport(
+            Report(
+                fulfilled=True,
+                executed_amount=12_000_000,
+                note="Licitado y adjudicado.",
+                on=date(2026, 11, 20),
+            ),
+            "Orden de compra 1234-56-LE26: fondo de apoyo a emprendimientos de Vallenar y "
+            "Freirina, licitado y adjudicado",
+            "Orden de compra Mercado Público 1234-56-LE26",
         ),
     ),
     DemoFact(
@@ -158,13 +183,51 @@ def _find(session: Session, fact: DemoFact) -> Commitment | None:
     ).first()
 
 
-def record_facts(engine: Engine, today: date) -> int:
+def demo_document(title: str) -> bytes:
+    """A one-page PDF standing for a verification document."""
+    from html import escape
+
+    from weasyprint import HTML
+
+    html = (
+        '<html lang="es"><body style="font-family: \'DejaVu Sans\', sans-serif">'
+        "<p>DOCUMENTO DE DEMOSTRACIÓN</p>"
+        f'<h1 style="font-size: 16pt">{escape(title)}</h1>'
+        "<p>Este archivo acompaña los datos de demostración de cumple como medio de "
+        "verificación.</p></body></html>"
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
+def _record(session: Session, store: EvidenceStore, commitment_id: int, fact: DemoFact,
+            today: date) -> None:  # fmt: skip
+    change = fact.change
+    if isinstance(change, Change):
+        apply_change(session, commitment_id, change, ACTOR, today)
+        return
+    stored = store.save(f"{change.reference}.pdf", io.BytesIO(demo_document(change.document)))
+    email = session.scalars(
+        select(Contact.email)
+        .join(Commitment, Commitment.responsable_id == Contact.id)
+        .where(Commitment.id == commitment_id)
+    ).one()
+    report_progress(
+        session, commitment_id, change.report, [stored], [change.reference], f"enlace: {email}",
+        today,
+    )  # fmt: skip
+    if change.verified_by is not None:
+        decide(session, commitment_id, "verify", change.verified_by, today)
+
+
+def record_facts(engine: Engine, settings: Settings, today: date) -> int:
     """Record each demo fact once: a commitment that already has more than
     its "created" entry in the history is left alone."""
     recorded = 0
+    store = EvidenceStore(settings.evidence_dir)
     with Session(engine) as session:
         for fact in FACTS:
-            if fact.change.on is not None and fact.change.on > today:
+            on = fact.change.on if isinstance(fact.change, Change) else fact.change.report.on
+            if on is not None and on > today:
                 continue
             commitment = _find(session, fact)
             if commitment is None or commitment.id is None:
@@ -177,7 +240,7 @@ def record_facts(engine: Engine, today: date) -> int:
             ).one()
             if entries:
                 continue
-            apply_change(session, commitment.id, fact.change, ACTOR, today)
+            _record(session, store, commitment.id, fact, today)
             recorded += 1
         session.commit()
     return recorded
@@ -212,7 +275,7 @@ def load_demo(engine: Engine, settings: Settings, today: date) -> DemoResult:
     source = resources.files("demo").joinpath("actas_demo.csv")
     with resources.as_file(source) as path:
         imported = import_file(engine, path, actor=ACTOR)
-    facts = record_facts(engine, today)
+    facts = record_facts(engine, settings, today)
     set_protocols(engine)
     cycles = run_cycles(engine, settings, simulated_days(today))
     return DemoResult(init, imported, facts, cycles, set_users(engine))

@@ -16,11 +16,20 @@ from models.commitments import (
     due_date_on,
     status_on,
 )
+from models.evidence import Evidence, EvidenceKind
 from models.geography import Comuna, Region, RegionAlias
+from models.history import CommitmentState
 from models.packages import Package, PackageDelivery
 from models.parties import Contact, ContactRole, Institution, Territory
 from models.protocols import Periodicity, Protocol, ProtocolRecipient
-from models.reminders import CycleRun, OutboxMessage, OutboxStatus, Reminder, ReminderDelivery
+from models.reminders import (
+    CycleRun,
+    OutboxMessage,
+    OutboxStatus,
+    Reminder,
+    ReminderDelivery,
+    ReminderKind,
+)
 
 __all__ = [
     "Acta",
@@ -29,10 +38,13 @@ __all__ = [
     "Commitment",
     "CommitmentDeadline",
     "CommitmentEvent",
+    "CommitmentState",
     "Comuna",
     "Contact",
     "ContactRole",
     "CycleRun",
+    "Evidence",
+    "EvidenceKind",
     "Institution",
     "OutboxMessage",
     "OutboxStatus",
@@ -45,6 +57,7 @@ __all__ = [
     "RegionAlias",
     "Reminder",
     "ReminderDelivery",
+    "ReminderKind",
     "Role",
     "Status",
     "StoredStatus",

@@ -3,6 +3,7 @@ commitment, with the pure rules that give a commitment's status on a date."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
@@ -11,6 +12,7 @@ from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.calendar import BusinessCalendar
+from models.history import StoredStatus
 from models.timestamps import timestamp_field
 
 DUE_SOON_BUSINESS_DAYS = 10
@@ -27,20 +29,13 @@ class ActaKind(StrEnum):
     OFICIO = "oficio"
 
 
-class StoredStatus(StrEnum):
-    """What is recorded about a commitment; the rest is derived on a date."""
-
-    PENDIENTE = "pendiente"
-    CUMPLIDO = "cumplido"
-    CANCELADO = "cancelado"
-
-
 class Status(StrEnum):
-    """A commitment's status on a given date (the contract's five words)."""
+    """A commitment's status on a given date (the contract's six words)."""
 
     PENDIENTE = "pendiente"
     POR_VENCER = "por_vencer"
     VENCIDO = "vencido"
+    INFORMADO = "informado"
     CUMPLIDO = "cumplido"
     CANCELADO = "cancelado"
 
@@ -49,9 +44,14 @@ STATUS_LABELS: dict[str, str] = {
     Status.PENDIENTE: "Pendiente",
     Status.POR_VENCER: "Por vencer",
     Status.VENCIDO: "Vencido",
+    Status.INFORMADO: "Informado, por verificar",
     Status.CUMPLIDO: "Cumplido",
     Status.CANCELADO: "Cancelado",
 }
+
+OPEN_STATUSES = (Status.PENDIENTE, Status.POR_VENCER, Status.VENCIDO, Status.INFORMADO)
+"""Statuses of a commitment still to be done (``informado`` waits for the
+gerente's verification and never counts as fulfilled before it)."""
 
 
 class Acta(SQLModel, table=True):
@@ -78,8 +78,12 @@ class Commitment(SQLModel, table=True):
 
     ``plazo`` is the due date as agreed (the latest agreement);
     ``due_date`` is the effective one: ``plazo`` moved to the next business
-    day of the región when it is not one. ``original_plazo`` is the first
-    agreement and ``plazo_text`` what the acta said (``"20 días hábiles"``).
+    day of the región when it is not one. ``original_plazo`` is the acta's
+    agreement and ``plazo_text`` what the acta said (``"20 días hábiles"``);
+    neither ever changes. The state columns (status, amounts, dates of
+    fulfilment, report and verification) are the latest interval of
+    :func:`models.history.replay`, kept here for the daily query; the
+    history is the record, chained by ``history_head``.
     """
 
     __tablename__ = "commitment"
@@ -109,7 +113,13 @@ class Commitment(SQLModel, table=True):
     status: str = Field(default=StoredStatus.PENDIENTE, max_length=20)
     fulfilled_on: date | None = None
     cancelled_on: date | None = None
+    reported_on: date | None = None
+    verified_on: date | None = None
+    verified_by: str | None = Field(default=None, max_length=200)
     next_stage_on: date | None = Field(default=None, index=True)
+    history_head: str = Field(default="", max_length=64)
+    """Hash of the last entry of the history chain."""
+    history_length: int = 0
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 
@@ -168,12 +178,19 @@ def due_date_on(day: date, deadlines: Sequence[Deadline]) -> date:
 class CommitmentEvent(SQLModel, table=True):
     """One entry of a commitment's history: what changed, from what to what,
     who typed it in and when (``recorded_at``), and the business date the
-    fact happened (``effective_on``)."""
+    fact happened (``effective_on``). ``position`` numbers the entries of a
+    commitment from 1; ``hash`` chains each to ``previous_hash`` (see
+    :mod:`models.chain`). ``rectifies`` names the period whose package was
+    already sent when a fact dated inside it was recorded."""
 
     __tablename__ = "commitment_event"
+    __table_args__ = (
+        UniqueConstraint("commitment_id", "position", name="uq_commitment_event_position"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     commitment_id: int = Field(foreign_key="commitment.id", index=True)
+    position: int
     recorded_at: datetime = timestamp_field()
     effective_on: date
     actor: str = Field(max_length=200)
@@ -181,6 +198,102 @@ class CommitmentEvent(SQLModel, table=True):
     old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    rectifies: str | None = Field(default=None, max_length=20)
+    previous_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+    def chain_content(self) -> dict[str, object]:
+        """What the chain hashes of this entry (see :mod:`models.chain`)."""
+        return event_content(
+            commitment_id=self.commitment_id,
+            position=self.position,
+            recorded_at=self.recorded_at,
+            effective_on=self.effective_on,
+            actor=self.actor,
+            field=self.field,
+            old_value=self.old_value,
+            new_value=self.new_value,
+            reason=self.reason,
+            rectifies=self.rectifies,
+        )
+
+
+def event_content(
+    *,
+    commitment_id: int,
+    position: int,
+    recorded_at: datetime,
+    effective_on: date,
+    actor: str,
+    field: str,
+    old_value: str | None,
+    new_value: str | None,
+    reason: str | None,
+    rectifies: str | None,
+) -> dict[str, object]:
+    """The canonical content of a history entry (Spanish keys, as stored
+    in the chain since migration 0007)."""
+    return {
+        "compromiso": commitment_id,
+        "posicion": position,
+        "registrado": recorded_at,
+        "fecha": effective_on,
+        "autor": actor,
+        "campo": field,
+        "anterior": old_value,
+        "nuevo": new_value,
+        "motivo": reason,
+        "rectifica": rectifies,
+    }
+
+
+def created_value(
+    *,
+    acta_id: int,
+    institution_id: int,
+    responsable_id: int,
+    text: str,
+    amount: int | None,
+    plazo: date,
+    plazo_text: str,
+    source: str | None,
+    programme: str | None,
+    products: str | None,
+    beneficiaries: int | None,
+) -> str:
+    """The ``created`` entry's value: what the acta says of the commitment,
+    as canonical JSON (the chain then covers the commitment's own data)."""
+    content = {
+        "acta": acta_id,
+        "institucion": institution_id,
+        "responsable": responsable_id,
+        "compromiso": text,
+        "monto": amount,
+        "plazo": plazo.isoformat(),
+        "plazo_texto": plazo_text,
+        "fuente": source,
+        "programa": programme,
+        "productos": products,
+        "beneficiarios": beneficiaries,
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def commitment_created_value(commitment: Commitment) -> str:
+    """:func:`created_value` of a stored commitment's acta data."""
+    return created_value(
+        acta_id=commitment.acta_id,
+        institution_id=commitment.institution_id,
+        responsable_id=commitment.responsable_id,
+        text=commitment.text,
+        amount=commitment.amount,
+        plazo=commitment.original_plazo,
+        plazo_text=commitment.plazo_text,
+        source=commitment.source,
+        programme=commitment.programme,
+        products=commitment.products,
+        beneficiaries=commitment.beneficiaries,
+    )
 
 
 def acta_label(kind: str, instance: str, number: str, held_on: date) -> str:
@@ -201,10 +314,12 @@ def status_on(
     day: date,
     calendar: BusinessCalendar,
 ) -> Status:
-    """A commitment's status on ``day``, by business dates only.
+    """A commitment's status on ``day``, by business dates only, from its
+    recorded state on that day.
 
-    Fulfilled or cancelled on or before ``day``: that. Otherwise it was open
-    on ``day``: ``vencido`` when its effective due date is before ``day``,
+    Fulfilled or cancelled on or before ``day``: that. Reported and waiting
+    for verification: ``informado``. Otherwise it was open on ``day``:
+    ``vencido`` when its effective due date is before ``day``,
     ``por_vencer`` when it falls within the next
     :data:`DUE_SOON_BUSINESS_DAYS` business days (today included), else
     ``pendiente``.
@@ -213,6 +328,8 @@ def status_on(
         return Status.CUMPLIDO
     if stored == StoredStatus.CANCELADO and cancelled_on is not None and cancelled_on <= day:
         return Status.CANCELADO
+    if stored == StoredStatus.INFORMADO:
+        return Status.INFORMADO
     if due_date < day:
         return Status.VENCIDO
     if due_date <= calendar.add(day, DUE_SOON_BUSINESS_DAYS):

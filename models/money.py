@@ -63,3 +63,12 @@ def format_clp(amount: int | None, empty: str = "sin monto") -> str:
     if amount is None:
         return empty
     return format_currency(amount, "CLP", locale=LOCALE)
+
+
+def format_bytes(size: int | None) -> str:
+    """``1.234.567 bytes`` (es-CL separators); ``—`` when unknown."""
+    from babel.numbers import format_decimal
+
+    if size is None:
+        return "—"
+    return f"{format_decimal(size, locale=LOCALE)} bytes"

@@ -28,7 +28,9 @@ class Package(SQLModel, table=True):
     commitments: int = 0
     automatic_key: str = Field(default="", max_length=20)
     """``"protocolo"`` for the cycle's own build (at most one per región and
-    period); empty for builds on demand."""
+    period); a random key for builds on demand."""
+    preliminary: bool = False
+    """Built before the period ended (``--preliminar``): never closes it."""
     generated_at: datetime = timestamp_field()
 
 

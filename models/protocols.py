@@ -30,13 +30,17 @@ PERIODICITY_LABELS: dict[str, str] = {
 
 
 class Protocol(SQLModel, table=True):
-    """One región's agreement; it applies to the periods starting on or
-    after ``since``. ``recipient_title`` addresses the Oficio."""
+    """One version of a región's agreement: it applies to the periods that
+    start on or after ``since`` and before the next version's ``since``.
+    A change is a new version; the periods begun under an earlier version
+    are still built and sent to that version's recipients.
+    ``recipient_title`` addresses the Oficio."""
 
     __tablename__ = "protocol"
+    __table_args__ = (UniqueConstraint("region_id", "since", name="uq_protocol_version"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    region_id: int = Field(foreign_key="region.id", unique=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
     every: str = Field(default=Periodicity.QUARTER, max_length=20)
     since: date
     recipient_title: str = Field(max_length=200)

@@ -19,15 +19,32 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class ReminderKind(StrEnum):
+    """What a reminder is about."""
+
+    DEADLINE = "plazo"
+    """A deadline stage: ``due_date`` is the effective due date, ``stage``
+    the offset in business days from it."""
+    VERIFICATION = "verificacion"
+    """A report waiting for the gerente: ``due_date`` is the reported date,
+    ``stage`` the business days after it."""
+    RETURNED = "devolucion"
+    """A report returned to the responsable: ``due_date`` is the date of
+    the return, ``stage`` the position of the return in the history."""
+
+
 class Reminder(SQLModel, table=True):
     """A stage of a commitment's reminders, planned once per commitment,
-    due date and stage offset, with the digest that carries it."""
+    kind, date and stage, with the digest that carries it."""
 
     __tablename__ = "reminder"
-    __table_args__ = (UniqueConstraint("commitment_id", "due_date", "stage"),)
+    __table_args__ = (
+        UniqueConstraint("commitment_id", "kind", "due_date", "stage", name="uq_reminder_stage"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     commitment_id: int = Field(foreign_key="commitment.id", index=True)
+    kind: str = Field(default=ReminderKind.DEADLINE, max_length=20)
     due_date: date
     stage: int
     stage_on: date

@@ -15,7 +15,7 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from config import Settings
-from models.commitments import Acta, Commitment, StoredStatus, acta_label
+from models.commitments import Acta, Commitment, CommitmentEvent, StoredStatus, acta_label
 from models.geography import Region
 from models.parties import Contact, ContactRole, Institution, Territory
 from models.reminders import OutboxMessage, Reminder, ReminderDelivery
@@ -23,7 +23,16 @@ from models.stages import Audience
 from models.timestamps import utc_now
 from notifications.compose import message_id_for
 from notifications.render import render
-from planning.policy import Contacts, DayPlan, DueCommitment, Linker, Person, plan_day
+from planning.policy import (
+    Contacts,
+    DayPlan,
+    DueCommitment,
+    Linker,
+    Person,
+    Returned,
+    Sent,
+    plan_day,
+)
 from tracking.links import commitment_token
 
 CHUNK = 500
@@ -43,7 +52,7 @@ def _table(model: Any) -> Any:
 def open_on(day: date) -> Any:
     """SQL: the commitment was open on ``day`` (business dates)."""
     return or_(
-        Commitment.status == StoredStatus.PENDIENTE,
+        Commitment.status.in_([StoredStatus.PENDIENTE, StoredStatus.INFORMADO]),  # type: ignore[attr-defined]
         and_(Commitment.status == StoredStatus.CUMPLIDO, Commitment.fulfilled_on > day),
         and_(Commitment.status == StoredStatus.CANCELADO, Commitment.cancelled_on > day),
     )
@@ -66,6 +75,8 @@ def due_query(day: date) -> Any:
             Commitment.amount,
             Commitment.plazo,
             Commitment.due_date,
+            Commitment.status,
+            Commitment.reported_on,
             Acta.held_on,
             Acta.kind,
             Acta.instance,
@@ -79,7 +90,30 @@ def due_query(day: date) -> Any:
     )
 
 
+def _returns(connection: Connection, ids: list[int]) -> dict[int, Returned]:
+    """The latest status change of each open commitment when it was a
+    return of its report (informado → pendiente)."""
+    table = _table(CommitmentEvent)
+    latest: dict[int, Any] = {}
+    for chunk in _chunked(ids):
+        for row in connection.execute(
+            select(
+                table.c.commitment_id, table.c.position, table.c.effective_on,
+                table.c.old_value, table.c.new_value, table.c.reason,
+            ).where(table.c.commitment_id.in_(chunk), table.c.field == "status")
+        ):  # fmt: skip
+            if row.commitment_id not in latest or row.position > latest[row.commitment_id].position:
+                latest[row.commitment_id] = row
+    return {
+        cid: Returned(row.effective_on, row.reason or "", row.position)
+        for cid, row in latest.items()
+        if (row.old_value, row.new_value) == ("informado", "pendiente")
+    }
+
+
 def _due(connection: Connection, day: date) -> list[DueCommitment]:
+    rows = connection.execute(due_query(day)).all()
+    returns = _returns(connection, [row.id for row in rows if row.status == "pendiente"])
     return [
         DueCommitment(
             id=row.id,
@@ -96,8 +130,11 @@ def _due(connection: Connection, day: date) -> list[DueCommitment]:
             due_date=row.due_date,
             acta_date=row.held_on,
             acta_label=acta_label(row.kind, row.instance, row.number, row.held_on),
+            status=row.status,
+            reported_on=row.reported_on,
+            returned=returns.get(row.id),
         )
-        for row in connection.execute(due_query(day))
+        for row in rows
     ]
 
 
@@ -105,14 +142,14 @@ def _chunked(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
-def _sent(connection: Connection, ids: list[int]) -> set[tuple[int, date, int]]:
+def _sent(connection: Connection, ids: list[int]) -> Sent:
     table = _table(Reminder)
-    sent: set[tuple[int, date, int]] = set()
+    sent: Sent = set()
     for chunk in _chunked(ids):
-        query = select(table.c.commitment_id, table.c.due_date, table.c.stage).where(
+        query = select(table.c.commitment_id, table.c.kind, table.c.due_date, table.c.stage).where(
             table.c.commitment_id.in_(chunk)
         )
-        sent.update((r[0], r[1], r[2]) for r in connection.execute(query))
+        sent.update((r[0], r[1], r[2], r[3]) for r in connection.execute(query))
     return sent
 
 
@@ -152,6 +189,7 @@ def _write(
             [
                 {
                     "commitment_id": r.commitment_id,
+                    "kind": r.kind,
                     "due_date": r.due_date,
                     "stage": r.stage.offset,
                     "stage_on": r.stage.on,
@@ -161,21 +199,22 @@ def _write(
                 for r in plan.reminders
             ],
         )
-    reminder_ids: dict[tuple[int, date, int], int] = {}
+    reminder_ids: dict[tuple[int, str, date, int], int] = {}
     table = _table(Reminder)
     for chunk in _chunked(sorted({r.commitment_id for r in plan.reminders})):
         for row in connection.execute(
-            select(table.c.id, table.c.commitment_id, table.c.due_date, table.c.stage).where(
-                table.c.commitment_id.in_(chunk)
-            )
+            select(
+                table.c.id, table.c.commitment_id, table.c.kind, table.c.due_date, table.c.stage
+            ).where(table.c.commitment_id.in_(chunk))
         ):
-            reminder_ids[(row.commitment_id, row.due_date, row.stage)] = row.id
+            reminder_ids[(row.commitment_id, row.kind, row.due_date, row.stage)] = row.id
     outbox = _table(OutboxMessage)
     rows: list[dict[str, Any]] = []
     for digest in plan.digests:
         key = f"digest:{day.isoformat()}:{digest.recipient}:{digest.key_suffix}"
         overdue = sum(1 for e in digest.entries if e.overdue)
         due_today = sum(1 for e in digest.entries if e.today)
+        to_verify = sum(1 for e in digest.entries if e.to_verify)
         rendered = render(
             "digest",
             {
@@ -186,6 +225,7 @@ def _write(
                 "total": len(digest.entries),
                 "overdue": overdue,
                 "due_today": due_today,
+                "to_verify": to_verify,
                 "subject": "",
             },
         )
@@ -220,12 +260,13 @@ def _write(
             outbox_ids[row.key] = row.id
     links = [
         {
-            "reminder_id": reminder_ids[(entry.commitment_id, entry.due_date, entry.stage)],
+            "reminder_id": reminder_ids[(entry.commitment_id, *key)],
             "outbox_id": outbox_ids[row["key"]],
             "audience": digest.audiences[entry.commitment_id].value,
         }
         for digest, row in zip(plan.digests, rows, strict=True)
         for entry in digest.entries
+        for key in entry.keys
     ]
     for chunk in _chunked(links):
         connection.execute(insert(_table(ReminderDelivery)), chunk)

@@ -1,5 +1,16 @@
 """The daily plan as a pure function of the due commitments, what was
-already sent, the contacts and the day (no database, no clock)."""
+already sent, the contacts and the day (no database, no clock).
+
+Three kinds of reminder (``models.reminders.ReminderKind``):
+- deadline stages of open commitments (``models.stages``), to the
+  responsable, the gerente after the due date and the director from E+10;
+- a report waiting for verification (``informado``): the territory's
+  gerente hears of it on the business day after the reported date and again
+  every :data:`VERIFY_EVERY` business days while it waits ("Por
+  verificar"); the responsable is no longer reminded of it;
+- a report returned by the gerente: the responsable reads the reason in the
+  next digest, once.
+Each person gets one digest a day with one entry per commitment."""
 
 from __future__ import annotations
 
@@ -8,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from models.calendar import calendar_for
+from models.calendar import BusinessCalendar, calendar_for
+from models.reminders import ReminderKind
 from models.stages import (
     Audience,
     Stage,
@@ -19,6 +31,8 @@ from models.stages import (
     stage_on,
 )
 
+VERIFY_EVERY = 5
+"""Business days between reminders of a report waiting for verification."""
 ROLE_WORDS = {
     Audience.RESPONSABLE: "responsable",
     Audience.GERENTE: "gerente del territorio",
@@ -27,8 +41,18 @@ ROLE_WORDS = {
 
 
 @dataclass(frozen=True)
+class Returned:
+    """The gerente's latest return of a report: when, why, and its place in
+    the history (a return is announced once)."""
+
+    on: date
+    reason: str
+    position: int
+
+
+@dataclass(frozen=True)
 class DueCommitment:
-    """An open commitment whose next stage date has come."""
+    """An open commitment whose next reminder date has come."""
 
     id: int
     region_id: int
@@ -44,6 +68,9 @@ class DueCommitment:
     due_date: date
     acta_date: date
     acta_label: str
+    status: str = "pendiente"
+    reported_on: date | None = None
+    returned: Returned | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +89,10 @@ class Contacts:
     directors: dict[tuple[int, int], list[Person]]
 
 
+ReminderKey = tuple[str, date, int]
+"""``(kind, date, stage)`` of a reminder of one commitment."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One line of a digest."""
@@ -78,14 +109,22 @@ class Entry:
     link: str
     role: str
     stage: int
+    kind: str = ReminderKind.DEADLINE
+    reported_on: date | None = None
+    returned_reason: str | None = None
+    keys: tuple[ReminderKey, ...] = ()
 
     @property
     def overdue(self) -> bool:
-        return self.stage > 0
+        return self.kind == ReminderKind.DEADLINE and self.stage > 0
 
     @property
     def today(self) -> bool:
-        return self.stage == 0
+        return self.kind == ReminderKind.DEADLINE and self.stage == 0
+
+    @property
+    def to_verify(self) -> bool:
+        return self.kind == ReminderKind.VERIFICATION
 
 
 @dataclass
@@ -99,7 +138,9 @@ class Digest:
     def key_suffix(self) -> str:
         """Identifies the content: planning the same stages again gives the
         same key, and so no second message."""
-        content = ",".join(f"{e.commitment_id}:{e.due_date}:{e.stage}" for e in self.entries)
+        content = ",".join(
+            f"{e.commitment_id}:{key[0]}:{key[1]}:{key[2]}" for e in self.entries for key in e.keys
+        )
         return hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
@@ -108,6 +149,7 @@ class PlannedReminder:
     commitment_id: int
     due_date: date
     stage: Stage
+    kind: str = ReminderKind.DEADLINE
 
 
 @dataclass
@@ -117,67 +159,163 @@ class DayPlan:
     next_stage_on: dict[int, date] = field(default_factory=dict)
 
 
-def _sort_key(entry: Entry) -> tuple[int, date, int]:
-    # Most overdue first, then due today, then the nearest upcoming.
-    return (-entry.stage if entry.stage > 0 else 0, entry.due_date, entry.commitment_id)
+def _sort_key(entry: Entry) -> tuple[int, int, date, int]:
+    # Reports to verify first, then most overdue, due today, nearest upcoming.
+    return (
+        0 if entry.to_verify else 1,
+        -entry.stage if entry.stage > 0 else 0,
+        entry.due_date,
+        entry.commitment_id,
+    )
 
 
 Linker = Callable[[int, Audience], str]
 """The link an entry carries, by commitment and audience."""
+Sent = set[tuple[int, str, date, int]]
+"""``(commitment id, kind, date, stage)`` of every reminder already planned."""
+
+
+def verification_stage(reported_on: date, day: date, calendar: BusinessCalendar) -> Stage | None:
+    """The reminder of a report waiting on ``day``: the business days
+    ``reported_on + 1``, ``+ 6``, ``+ 11``…; ``None`` before the first."""
+    waited = calendar.between(reported_on, day)
+    if waited < 1:
+        return None
+    offset = 1 + (waited - 1) // VERIFY_EVERY * VERIFY_EVERY
+    return Stage(offset, calendar.add(reported_on, offset))
 
 
 def plan_day(
     day: date,
     due: list[DueCommitment],
-    sent: set[tuple[int, date, int]],
+    sent: Sent,
     contacts: Contacts,
     link: Linker,
 ) -> DayPlan:
-    """For each due commitment, its latest stage on ``day`` unless already
-    sent; grouped into one digest per recipient. ``link`` gives each entry
-    its link (a responsable's is signed, to report without an account)."""
+    """For each due commitment, what is due on ``day`` and not sent yet,
+    grouped into one digest per recipient with one entry per commitment.
+    ``link`` gives each entry its link (a responsable's is signed, to report
+    without an account)."""
     plan = DayPlan()
     digests: dict[str, Digest] = {}
     for commitment in due:
         calendar = calendar_for(commitment.region_iso)
         if not calendar.is_business_day(day):
             continue  # nothing is sent on a non-business day of the región
-        stage = latest_stage(commitment.due_date, day, calendar, commitment.acta_date)
-        if stage is None:
-            plan.next_stage_on[commitment.id] = _next_after(commitment, day)
-            continue
-        plan.next_stage_on[commitment.id] = stage_on(
-            commitment.due_date, next_offset(stage.offset), calendar
-        )
-        if (commitment.id, commitment.due_date, stage.offset) in sent:
-            continue
-        plan.reminders.append(PlannedReminder(commitment.id, commitment.due_date, stage))
-        distance = distance_words(commitment.due_date, day, calendar)
-        for audience, person in _recipients(commitment, stage, contacts):
-            digest = digests.setdefault(person.email, Digest(person.email, person.name))
-            if commitment.id in digest.audiences:
-                continue  # one entry per commitment, whatever the roles
-            digest.audiences[commitment.id] = audience
-            digest.entries.append(
-                Entry(
-                    commitment_id=commitment.id,
-                    text=commitment.text,
-                    institution=commitment.institution,
-                    territory=commitment.territory,
-                    amount=commitment.amount,
-                    plazo=commitment.plazo,
-                    due_date=commitment.due_date,
-                    distance=distance,
-                    acta=commitment.acta_label,
-                    link=link(commitment.id, audience),
-                    role=ROLE_WORDS[audience],
-                    stage=stage.offset,
+        if commitment.status == "informado" and commitment.reported_on is not None:
+            lines = _verification(commitment, day, sent, calendar, plan)
+        else:
+            lines = _deadline(commitment, day, sent, calendar, plan)
+        for audience, entry in lines:
+            for person in _people(commitment, audience, contacts):
+                digest = digests.setdefault(person.email, Digest(person.email, person.name))
+                if commitment.id in digest.audiences:
+                    continue  # one entry per commitment, whatever the roles
+                digest.audiences[commitment.id] = audience
+                digest.entries.append(
+                    Entry(
+                        **{
+                            **entry,
+                            "link": link(commitment.id, audience),
+                            "role": ROLE_WORDS[audience],
+                        }
+                    )
                 )
-            )
     for digest in digests.values():
         digest.entries.sort(key=_sort_key)
     plan.digests = sorted(digests.values(), key=lambda d: d.recipient)
     return plan
+
+
+def _base(commitment: DueCommitment, day: date, calendar: BusinessCalendar) -> dict[str, object]:
+    return {
+        "commitment_id": commitment.id,
+        "text": commitment.text,
+        "institution": commitment.institution,
+        "territory": commitment.territory,
+        "amount": commitment.amount,
+        "plazo": commitment.plazo,
+        "due_date": commitment.due_date,
+        "distance": distance_words(commitment.due_date, day, calendar),
+        "acta": commitment.acta_label,
+        "link": "",
+        "role": "",
+    }
+
+
+def _verification(
+    commitment: DueCommitment, day: date, sent: Sent, calendar: BusinessCalendar, plan: DayPlan
+) -> list[tuple[Audience, dict[str, object]]]:
+    reported = commitment.reported_on
+    assert reported is not None
+    stage = verification_stage(reported, day, calendar)
+    if stage is None:
+        plan.next_stage_on[commitment.id] = calendar.add(reported, 1)
+        return []
+    plan.next_stage_on[commitment.id] = calendar.add(reported, stage.offset + VERIFY_EVERY)
+    key = (ReminderKind.VERIFICATION.value, reported, stage.offset)
+    if (commitment.id, *key) in sent:
+        return []
+    plan.reminders.append(
+        PlannedReminder(commitment.id, reported, stage, ReminderKind.VERIFICATION)
+    )
+    entry = {
+        **_base(commitment, day, calendar),
+        "stage": stage.offset,
+        "kind": ReminderKind.VERIFICATION.value,
+        "reported_on": reported,
+        "keys": (key,),
+    }
+    return [(Audience.GERENTE, entry)]
+
+
+def _deadline(
+    commitment: DueCommitment, day: date, sent: Sent, calendar: BusinessCalendar, plan: DayPlan
+) -> list[tuple[Audience, dict[str, object]]]:
+    stage = latest_stage(commitment.due_date, day, calendar, commitment.acta_date)
+    if stage is None:
+        plan.next_stage_on[commitment.id] = _next_after(commitment, day)
+    else:
+        plan.next_stage_on[commitment.id] = stage_on(
+            commitment.due_date, next_offset(stage.offset), calendar
+        )
+    keys: list[tuple[str, date, int]] = []
+    audiences: tuple[Audience, ...] = ()
+    if stage is not None:
+        key = (ReminderKind.DEADLINE.value, commitment.due_date, stage.offset)
+        if (commitment.id, *key) not in sent:
+            plan.reminders.append(PlannedReminder(commitment.id, commitment.due_date, stage))
+            keys.append(key)
+            audiences = stage.audiences
+    returned = commitment.returned
+    reason = None
+    if returned is not None and returned.on >= day:
+        announce = calendar.add(returned.on, 1)
+        plan.next_stage_on[commitment.id] = min(plan.next_stage_on[commitment.id], announce)
+    if returned is not None and returned.on < day:
+        key = (ReminderKind.RETURNED.value, returned.on, returned.position)
+        if (commitment.id, *key) not in sent:
+            plan.reminders.append(
+                PlannedReminder(
+                    commitment.id, returned.on, Stage(returned.position, returned.on),
+                    ReminderKind.RETURNED,
+                )
+            )  # fmt: skip
+            keys.append(key)
+            reason = returned.reason
+            if Audience.RESPONSABLE not in audiences:
+                audiences = (Audience.RESPONSABLE, *audiences)
+    if not keys:
+        return []
+    offset = calendar.between(commitment.due_date, day)
+    entry = {
+        **_base(commitment, day, calendar),
+        "stage": stage.offset if stage is not None and keys[0][0] == "plazo" else offset,
+        "kind": ReminderKind.DEADLINE.value,
+        "returned_reason": reason,
+        "keys": tuple(keys),
+    }
+    return [(audience, entry) for audience in audiences]
 
 
 def _next_after(commitment: DueCommitment, day: date) -> date:
@@ -192,17 +330,10 @@ def _next_after(commitment: DueCommitment, day: date) -> date:
     return on
 
 
-def _recipients(
-    commitment: DueCommitment, stage: Stage, contacts: Contacts
-) -> list[tuple[Audience, Person]]:
-    found: list[tuple[Audience, Person]] = []
-    for audience in stage.audiences:
-        if audience is Audience.RESPONSABLE:
-            person = contacts.responsables.get(commitment.responsable_id)
-            people = [person] if person else []
-        elif audience is Audience.GERENTE:
-            people = contacts.gerentes.get(commitment.territory_id, [])
-        else:
-            people = contacts.directors.get((commitment.institution_id, commitment.region_id), [])
-        found.extend((audience, person) for person in people)
-    return found
+def _people(commitment: DueCommitment, audience: Audience, contacts: Contacts) -> list[Person]:
+    if audience is Audience.RESPONSABLE:
+        person = contacts.responsables.get(commitment.responsable_id)
+        return [person] if person else []
+    if audience is Audience.GERENTE:
+        return contacts.gerentes.get(commitment.territory_id, [])
+    return contacts.directors.get((commitment.institution_id, commitment.region_id), [])

@@ -16,22 +16,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.dates import format_datetime
-from sqlalchemy import select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from config import Settings
 from models.calendar import calendar_for
 from models.geography import Comuna, Region
-from models.protocols import Protocol
+from models.packages import Package, PackageDelivery
 from models.text import fold
-from reports.collect import commitment_facts
+from reports.collect import commitment_facts, rectifications
 from reports.document import percent, write_pdf
 from reports.figures import PeriodFigures, compute_figures
 from reports.open_data import datapackage, write_csv, write_json
 from reports.periods import Period, first_business_day_after
 from reports.spreadsheet import write_workbook
-from tracking.protocols import default_title
+from tracking.protocols import default_title, protocol_for
 
 FILES = ("informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json", "datapackage.json")
 
@@ -52,8 +52,26 @@ def region_slug(region: Region) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(region.name)).strip("-")
 
 
-def package_folder(settings: Settings, region: Region, period: Period) -> Path:
-    return settings.reports_dir / region_slug(region) / period.key
+def package_folder(
+    settings: Settings, region: Region, period: Period, *, preliminary: bool = False
+) -> Path:
+    name = f"{period.key}-preliminar" if preliminary else period.key
+    return settings.reports_dir / region_slug(region) / name
+
+
+def previous_package_at(engine: Engine, region_id: int, before: Period) -> datetime | None:
+    """When the región's latest package for an earlier period went out (its
+    rectifications since then go into the next package)."""
+    mailed = exists().where(PackageDelivery.package_id == Package.id)
+    with Session(engine) as session:
+        return session.scalar(
+            select(func.max(Package.generated_at)).where(
+                Package.region_id == region_id,
+                Package.period_end < before.start,
+                ~Package.preliminary,  # type: ignore[arg-type]
+                or_(Package.automatic_key == "protocolo", mailed),
+            )
+        )
 
 
 def _sha256(path: Path) -> str:
@@ -77,7 +95,10 @@ def _summary(figures: PeriodFigures) -> list[tuple[str, object, str | None]]:
         ("Cumplidos en el periodo a tiempo", sum(1 for f in fulfilled if f.a_tiempo), None),
         ("Cumplidos en el periodo con atraso", sum(1 for f in fulfilled if not f.a_tiempo), None),
         ("Vencidos al cierre", total.overdue, None),
+        ("Informados por verificar al cierre", total.reported, None),
+        ("Con sobre-ejecución", total.over_executed, None),
         ("Cambios de plazo acordados en el periodo", len(figures.due_changes), None),
+        ("Rectificaciones de periodos anteriores", len(figures.rectifications), None),
     ]
 
 
@@ -89,17 +110,26 @@ def build_package(
     *,
     out: Path | None = None,
     now: datetime | None = None,
+    preliminary: bool = False,
 ) -> BuiltPackage:
-    """Compute and render the package of ``region`` for ``period``."""
+    """Compute and render the package of ``region`` for ``period``
+    (``preliminary``: before the period ended, marked PRELIMINAR)."""
     moment = now or datetime.now(UTC)
     calendar = calendar_for(region.iso_code)
     with Session(engine) as session:
-        protocol = session.scalars(select(Protocol).where(Protocol.region_id == region.id)).first()
+        protocol = protocol_for(session, region.id, period.start)
         capital = session.scalars(
             select(Comuna.name).where(Comuna.region_id == region.id).order_by(Comuna.code)
         ).first()
-    figures = compute_figures(commitment_facts(engine, region.id, period.end), period, calendar)
-    target = out or package_folder(settings, region, period)
+    since = previous_package_at(engine, region.id, period)
+    figures = compute_figures(
+        commitment_facts(engine, region.id, period.end, calendar),
+        period,
+        calendar,
+        rectifications(engine, region.id, period.start, since, moment),
+    )
+    figures.preliminary = preliminary
+    target = out or package_folder(settings, region, period, preliminary=preliminary)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     umask = os.umask(0)
@@ -112,23 +142,29 @@ def build_package(
             "periodo": period.key,
             "periodo_inicio": period.start.isoformat(),
             "periodo_fin": period.end.isoformat(),
+            "preliminar": preliminary,
         }
         write_csv(work / "compromisos.csv", figures.records)
         write_json(work / "compromisos.json", figures.records, meta)
         (work / "datapackage.json").write_bytes(
             datapackage(
                 f"compromisos-{region_slug(region)}-{period.key.lower()}",
-                f"Compromisos territoriales, {region.official_name}, {period.label}",
+                ("PRELIMINAR — " if preliminary else "")
+                + f"Compromisos territoriales, {region.official_name}, {period.label}",
                 meta,
             )
         )
-        sheets = write_workbook(work / "planilla.xlsx", figures, _summary(figures))
+        sheets = write_workbook(
+            work / "planilla.xlsx", figures, _summary(figures), preliminary=preliminary
+        )
         issued_on = max(first_business_day_after(period, calendar), moment.date())
         write_pdf(
             work / "informe.pdf",
             figures,
             {
-                "title": f"Informe de compromisos — {region.official_name} — {period.label}",
+                "title": ("PRELIMINAR — " if preliminary else "")
+                + f"Informe de compromisos — {region.official_name} — {period.label}",
+                "preliminary": preliminary,
                 "region_name": region.official_name,
                 "ordinal": f"{region.code}-{period.key}",
                 "antecedent": (
@@ -163,7 +199,15 @@ def build_package(
                 "monto_ejecutado": figures.total.executed,
                 "tasa_ejecucion": percent(figures.total.rate),
                 "vencidos": figures.total.overdue,
+                "por_verificar": figures.total.reported,
             },
+            "cadenas": [
+                {"compromiso": r.id, "entradas": r.historial_entradas, "sha256": r.historial_sha256}
+                for r in figures.records
+            ],
+            "evidencias": [
+                {"compromiso": r.id, **e.record()} for r in figures.records for e in r.evidencias
+            ],
         }
         (work / "manifest.json").write_bytes(
             (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()

@@ -1,35 +1,74 @@
-"""Reading the facts of a región's commitments for a period, streamed in
-chunks with their due-date agreements and executed amounts."""
+"""Reading the facts of a región's commitments for a package, streamed in
+chunks: each commitment with its replayed states (the one reconstruction of
+:mod:`models.history`), its due-date agreements, and, as recorded when the
+package is built, its evidence and the head of its history chain; and the
+rectifications recorded since the región's previous package."""
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from models.commitments import (
-    Acta,
-    Commitment,
-    CommitmentDeadline,
-    CommitmentEvent,
-    acta_label,
-)
+from models.calendar import BusinessCalendar
+from models.commitments import Acta, Commitment, CommitmentEvent, acta_label
+from models.evidence import Evidence
+from models.history import Fact, initial_state, replay
 from models.parties import Institution, Territory
-from reports.figures import Agreement, CommitmentFact, Execution
+from reports.figures import Agreement, CommitmentFact, EvidenceRef, Rectification
 
 CHUNK = 2000
 _label = functools.lru_cache(maxsize=4096)(acta_label)  # many commitments share an acta
 
 
-def commitment_facts(engine: Engine, region_id: int, until: date) -> Iterator[CommitmentFact]:
+def _events(side: Connection, ids: list[int]) -> dict[int, list[tuple]]:  # type: ignore[type-arg]
+    found: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    table = CommitmentEvent.__table__  # type: ignore[attr-defined]
+    for row in side.execute(
+        select(
+            table.c.commitment_id, table.c.position, table.c.effective_on, table.c.field,
+            table.c.old_value, table.c.new_value, table.c.reason, table.c.actor, table.c.hash,
+        ).where(
+            table.c.commitment_id.in_(ids),
+            table.c.field.in_(("status", "executed_amount", "plazo")),
+        )
+    ):  # fmt: skip
+        found[row.commitment_id].append(row)
+    return found
+
+
+def _evidence(side: Connection, ids: list[int], acta_ids: list[int]) -> tuple:  # type: ignore[type-arg]
+    own: dict[int, list[EvidenceRef]] = defaultdict(list)
+    by_acta: dict[int, list[EvidenceRef]] = defaultdict(list)
+    table = Evidence.__table__  # type: ignore[attr-defined]
+    for row in side.execute(
+        select(table)
+        .where((table.c.commitment_id.in_(ids)) | (table.c.acta_id.in_(acta_ids)))
+        .order_by(table.c.added_at, table.c.id)
+    ):
+        ref = EvidenceRef(
+            row.kind, row.name, row.sha256, row.size, row.reference, row.added_on,
+            row.commitment_id is None,
+        )  # fmt: skip
+        if row.commitment_id is not None:
+            own[row.commitment_id].append(ref)
+        elif row.acta_id is not None:
+            by_acta[row.acta_id].append(ref)
+    return own, by_acta
+
+
+def commitment_facts(
+    engine: Engine, region_id: int, until: date, calendar: BusinessCalendar
+) -> Iterator[CommitmentFact]:
     """The commitments of ``region_id`` signed on or before ``until``."""
     query = (
         select(
             Commitment.id,
+            Commitment.acta_id,
             Territory.name.label("territory"),
             Institution.name.label("institution"),
             Institution.rut,
@@ -43,9 +82,9 @@ def commitment_facts(engine: Engine, region_id: int, until: date) -> Iterator[Co
             Commitment.products,
             Commitment.beneficiaries,
             Commitment.amount,
-            Commitment.status,
-            Commitment.fulfilled_on,
-            Commitment.cancelled_on,
+            Commitment.original_plazo,
+            Commitment.history_length,
+            Commitment.history_head,
         )
         .join(Acta, Acta.id == Commitment.acta_id)
         .join(Territory, Territory.id == Commitment.territory_id)
@@ -58,37 +97,21 @@ def commitment_facts(engine: Engine, region_id: int, until: date) -> Iterator[Co
         result = connection.execute(query)
         for chunk in result.partitions(CHUNK):
             ids = [row.id for row in chunk]
-            agreements: dict[int, list[Agreement]] = defaultdict(list)
-            executions: dict[int, list[Execution]] = defaultdict(list)
             with engine.connect() as side:
-                for d in side.execute(
-                    select(
-                        CommitmentDeadline.commitment_id,
-                        CommitmentDeadline.agreed_on,
-                        CommitmentDeadline.id,
-                        CommitmentDeadline.plazo,
-                        CommitmentDeadline.due_date,
-                        CommitmentDeadline.reason,
-                    ).where(CommitmentDeadline.commitment_id.in_(ids))  # type: ignore[attr-defined]
-                ):
-                    agreements[d.commitment_id].append(
-                        (d.agreed_on, d.id, d.plazo, d.due_date, d.reason)
-                    )
-                for e in side.execute(
-                    select(
-                        CommitmentEvent.commitment_id,
-                        CommitmentEvent.effective_on,
-                        CommitmentEvent.id,
-                        CommitmentEvent.new_value,
-                    ).where(
-                        CommitmentEvent.commitment_id.in_(ids),  # type: ignore[attr-defined]
-                        CommitmentEvent.field == "executed_amount",
-                    )
-                ):
-                    executions[e.commitment_id].append(
-                        (e.effective_on, e.id, int(e.new_value or 0))
-                    )
+                events = _events(side, ids)
+                own, by_acta = _evidence(side, ids, sorted({r.acta_id for r in chunk}))
             for row in chunk:
+                history = events[row.id]
+                facts = [
+                    Fact(e.effective_on, e.position, e.field, e.new_value, e.actor) for e in history
+                ]
+                start = initial_state(row.original_plazo, calendar)
+                agreements: list[Agreement] = [(row.held_on, 0, row.original_plazo, None)]
+                agreements += [
+                    (e.effective_on, e.position, date.fromisoformat(e.new_value), e.reason)
+                    for e in history
+                    if e.field == "plazo" and e.new_value
+                ]
                 yield CommitmentFact(
                     id=row.id,
                     territory=row.territory,
@@ -102,9 +125,62 @@ def commitment_facts(engine: Engine, region_id: int, until: date) -> Iterator[Co
                     products=row.products,
                     beneficiaries=row.beneficiaries,
                     amount=row.amount,
-                    status=row.status,
-                    fulfilled_on=row.fulfilled_on,
-                    cancelled_on=row.cancelled_on,
-                    agreements=tuple(agreements[row.id]),
-                    executions=tuple(executions[row.id]),
+                    intervals=tuple(replay(start, row.held_on, facts, calendar)),
+                    agreements=tuple(sorted(agreements)),
+                    evidence=tuple(by_acta.get(row.acta_id, []) + own.get(row.id, [])),
+                    chain=(row.history_length, row.history_head),
                 )
+
+
+def rectifications(
+    engine: Engine, region_id: int, before: date, since: datetime | None, until: datetime
+) -> list[Rectification]:
+    """Rectifications of the región's periods that ended before ``before``,
+    recorded after ``since`` (the previous package of the región, if any)
+    and up to ``until``."""
+    query = (
+        select(
+            CommitmentEvent.commitment_id,
+            CommitmentEvent.position,
+            CommitmentEvent.rectifies,
+            CommitmentEvent.field,
+            CommitmentEvent.old_value,
+            CommitmentEvent.new_value,
+            CommitmentEvent.reason,
+            CommitmentEvent.actor,
+            CommitmentEvent.effective_on,
+            CommitmentEvent.recorded_at,
+            Institution.name,
+            Commitment.text,
+        )
+        .join(Commitment, Commitment.id == CommitmentEvent.commitment_id)
+        .join(Institution, Institution.id == Commitment.institution_id)
+        .where(
+            Commitment.region_id == region_id,
+            CommitmentEvent.rectifies.is_not(None),  # type: ignore[union-attr]
+            CommitmentEvent.recorded_at <= until,
+        )
+        .order_by(CommitmentEvent.recorded_at, CommitmentEvent.commitment_id)
+    )
+    if since is not None:
+        query = query.where(CommitmentEvent.recorded_at > since)
+    from reports.periods import PeriodError, parse_period
+
+    found = []
+    with engine.connect() as connection:
+        for row in connection.execute(query):
+            try:
+                rectified = parse_period(row.rectifies)
+            except PeriodError:
+                continue
+            if rectified.end >= before:
+                continue
+            found.append(
+                Rectification(
+                    commitment_id=row.commitment_id, institution=row.name, text=row.text,
+                    period=row.rectifies, field=row.field, old=row.old_value, new=row.new_value,
+                    reason=row.reason, actor=row.actor, fact_on=row.effective_on,
+                    recorded_at=row.recorded_at,
+                )
+            )  # fmt: skip
+    return found

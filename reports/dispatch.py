@@ -18,13 +18,14 @@ from config import Settings
 from models.calendar import calendar_for
 from models.geography import Region
 from models.packages import Package, PackageDelivery
-from models.protocols import Protocol, ProtocolRecipient
+from models.protocols import Protocol
 from models.reminders import OutboxMessage
 from notifications.compose import message_id_for
 from notifications.render import render
 from reports.build import BuiltPackage
 from reports.document import percent
 from reports.periods import Period, due_periods
+from tracking.protocols import recipients_of, versions
 
 AUTOMATIC = "protocolo"
 
@@ -38,6 +39,7 @@ def record_package(
     now: datetime,
     *,
     automatic: bool,
+    preliminary: bool = False,
 ) -> int | None:
     """Store the package and queue its mail. For the cycle's own build
     (``automatic``) a second call for the same región and period changes
@@ -76,6 +78,7 @@ def record_package(
                     manifest_sha256=built.manifest_sha256,
                     commitments=built.commitments,
                     automatic_key=AUTOMATIC if automatic else uuid.uuid4().hex[:20],
+                    preliminary=preliminary,
                     generated_at=now,
                 )
             ).inserted_primary_key[0]
@@ -129,17 +132,16 @@ class DuePackage:
 def due_packages(engine: Engine, day: date) -> list[DuePackage]:
     """Every protocol period whose package is due by ``day`` (the first
     business day after the period ended) and was not built by a cycle yet;
-    a missed day is caught up by the next cycle."""
+    a missed day is caught up by the next cycle. Each version of a
+    protocol covers the periods that start from its date until the next
+    version's, and its own recipients receive them."""
     found: list[DuePackage] = []
     with Session(engine) as session:
-        rows = session.execute(
-            select(Protocol, Region).join(Region, Region.id == Protocol.region_id)
+        regions = session.scalars(
+            select(Region).where(Region.id.in_(select(Protocol.region_id))).order_by(Region.id)  # type: ignore[union-attr]
         ).all()
-        for protocol, region in rows:
+        for region in regions:
             calendar = calendar_for(region.iso_code)
-            periods = due_periods(protocol.every, protocol.since, day, calendar)
-            if not periods:
-                continue
             built = set(
                 session.scalars(
                     select(Package.period).where(
@@ -147,16 +149,19 @@ def due_packages(engine: Engine, day: date) -> list[DuePackage]:
                     )
                 )
             )
-            recipients = list(
-                session.scalars(
-                    select(ProtocolRecipient.email)
-                    .where(ProtocolRecipient.protocol_id == protocol.id)
-                    .order_by(ProtocolRecipient.id)
+            found_versions = versions(session, region.id)
+            for index, protocol in enumerate(found_versions):
+                ends = found_versions[index + 1].since if index + 1 < len(found_versions) else None
+                periods = [
+                    period
+                    for period in due_periods(protocol.every, protocol.since, day, calendar)
+                    if (ends is None or period.start < ends) and period.key not in built
+                ]
+                if not periods:
+                    continue
+                recipients = recipients_of(session, protocol)
+                found.extend(
+                    DuePackage(region, period, recipients, protocol.recipient_title)
+                    for period in periods
                 )
-            )
-            found.extend(
-                DuePackage(region, period, recipients, protocol.recipient_title)
-                for period in periods
-                if period.key not in built
-            )
     return found

@@ -13,6 +13,7 @@ from models.dates import format_long
 from models.money import format_clp
 from reports.charts import committed_vs_executed, status_by_territory
 from reports.figures import PeriodFigures, status_label
+from reports.spreadsheet import field_words, value_words
 
 TABLE_LIMIT = 300
 """Rows per list in the PDF; the workbook and the open data have them all."""
@@ -35,6 +36,8 @@ def _environment() -> Environment:
     env.filters["fecha"] = format_long
     env.globals["pct"] = percent
     env.globals["status_label"] = status_label
+    env.globals["field_words"] = field_words
+    env.globals["value_words"] = value_words
     return env
 
 
@@ -81,6 +84,8 @@ def render_html(figures: PeriodFigures, context: dict[str, Any]) -> str:
             changes=figures.due_changes,
             new=figures.new,
             records=figures.records,
+            rectifications=figures.rectifications,
+            evidence_count=sum(len(r.evidencias) for r in figures.records),
             limit=TABLE_LIMIT,
             highlights=highlights(figures),
             chart_amounts=committed_vs_executed(figures.institutions()),

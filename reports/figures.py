@@ -1,29 +1,59 @@
 """Period figures of one región: a pure function of the commitments' facts,
-the period and the región's business calendar. Membership in a period
-follows business dates (acta date, fulfilment date, date a due date was
-agreed, date an amount was executed), never the time a row was typed in."""
+the period and the región's business calendar. Every state comes from the
+one reconstruction of :mod:`models.history` (the intervals replayed from
+each commitment's history), read at the period's end; membership in a
+period follows business dates (acta date, date of verification, date a due
+date was agreed), never the time a row was typed in.
+
+A fulfilment counts in the period in which it was verified (so that a
+report verified after the period it happened in is counted once, when it
+becomes a fact); whether it was on time is judged by the fulfilment date
+against the due date in force that day."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from models.calendar import BusinessCalendar
 from models.commitments import STATUS_LABELS, Status, status_on
+from models.history import Interval, State, state_on
 from reports.periods import Period
 
-Agreement = tuple[date, int, date, date, str | None]
-"""``(agreed_on, order, plazo, due_date, reason)``: one due-date agreement."""
-Execution = tuple[date, int, int]
-"""``(effective_on, order, executed_amount)``: one recorded executed amount."""
+Agreement = tuple[date, int, date, str | None]
+"""``(agreed_on, order, plazo, reason)``: one due-date agreement (the
+acta's first, with order 0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRef:
+    """A piece of evidence as the package lists it (no personal data)."""
+
+    kind: str
+    name: str
+    sha256: str | None
+    size: int | None
+    reference: str | None
+    added_on: date
+    of_acta: bool = False
+
+    def record(self) -> dict[str, object]:
+        return {
+            "tipo": self.kind,
+            "nombre": self.reference if self.reference else self.name,
+            "sha256": self.sha256,
+            "bytes": self.size,
+            "agregado_el": self.added_on.isoformat(),
+            "del_acta": self.of_acta,
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class CommitmentFact:
-    """What is known about a commitment, with the history of its due dates
-    and executed amounts."""
+    """What is known about a commitment: its acta data, its replayed
+    states, its due-date agreements, its evidence and its chain head."""
 
     id: int
     territory: str
@@ -37,11 +67,16 @@ class CommitmentFact:
     products: str | None
     beneficiaries: int | None
     amount: int | None
-    status: str
-    fulfilled_on: date | None
-    cancelled_on: date | None
-    agreements: tuple[Agreement, ...]
-    executions: tuple[Execution, ...] = ()
+    intervals: tuple[Interval, ...]
+    agreements: tuple[Agreement, ...] = ()
+    evidence: tuple[EvidenceRef, ...] = ()
+    chain: tuple[int, str] = (0, "")
+
+
+VERIFICATION_WORDS = {
+    "cumplido": "verificado",
+    "informado": "por verificar",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +94,21 @@ class CommitmentRecord:
     fuente: str | None
     monto: int | None
     monto_ejecutado: int
+    sobre_ejecucion: bool
     plazo: date
     vencimiento: date
     estado: str
+    informado_el: date | None
     cumplido_el: date | None
+    verificacion: str
+    verificado_el: date | None
     dias_atraso: int | None
     nuevo_en_periodo: bool
     productos: str | None
     beneficiarios: int | None
+    evidencias: tuple[EvidenceRef, ...]
+    historial_entradas: int
+    historial_sha256: str
 
 
 @dataclass
@@ -81,7 +123,9 @@ class Group:
     fulfilled_on_time: int = 0
     fulfilled_late: int = 0
     overdue: int = 0
+    reported: int = 0
     open: int = 0
+    over_executed: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -97,6 +141,7 @@ class Fulfilment:
     compromiso: str
     vencimiento: date
     cumplido_el: date
+    verificado_el: date
     a_tiempo: bool
     dias_atraso: int
 
@@ -123,6 +168,23 @@ class DueChange:
     motivo: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Rectification:
+    """A fact recorded after its period's package was sent."""
+
+    commitment_id: int
+    institution: str
+    text: str
+    period: str
+    field: str
+    old: str | None
+    new: str | None
+    reason: str | None
+    actor: str
+    fact_on: date
+    recorded_at: datetime
+
+
 @dataclass
 class PeriodFigures:
     period: Period
@@ -134,6 +196,8 @@ class PeriodFigures:
     overdue: list[Overdue] = field(default_factory=list)
     new: list[CommitmentRecord] = field(default_factory=list)
     due_changes: list[DueChange] = field(default_factory=list)
+    rectifications: list[Rectification] = field(default_factory=list)
+    preliminary: bool = False
 
     def territories(self) -> list[Group]:
         return sorted(self.by_territory.values(), key=lambda g: g.name)
@@ -142,39 +206,32 @@ class PeriodFigures:
         return sorted(self.by_institution.values(), key=lambda g: (-g.committed, g.name))
 
 
-def _in_force(agreements: tuple[Agreement, ...], day: date) -> Agreement:
-    ordered = sorted(agreements)
-    current = [a for a in ordered if a[0] <= day]
-    return current[-1] if current else ordered[0]
-
-
-def _executed_at(executions: tuple[Execution, ...], day: date) -> int:
-    done = sorted(e for e in executions if e[0] <= day)
-    return done[-1][2] if done else 0
-
-
 def compute_figures(
-    facts: Iterable[CommitmentFact], period: Period, calendar: BusinessCalendar
+    facts: Iterable[CommitmentFact],
+    period: Period,
+    calendar: BusinessCalendar,
+    rectifications: Iterable[Rectification] = (),
 ) -> PeriodFigures:
     """Every figure of the package. ``facts`` may be a stream; commitments
     whose acta is after the period's end are not part of it."""
-    figures = PeriodFigures(period)
+    figures = PeriodFigures(period, rectifications=list(rectifications))
     end = period.end
     for fact in facts:
         if fact.acta_date > end:
             continue
-        _, _, plazo, due, _ = _in_force(fact.agreements, end)
+        state = state_on(fact.intervals, end)
+        assert state is not None  # an acta on or before the end has a state
         status = status_on(
-            stored=fact.status,
-            due_date=due,
-            fulfilled_on=fact.fulfilled_on,
-            cancelled_on=fact.cancelled_on,
+            stored=state.status,
+            due_date=state.due_date,
+            fulfilled_on=state.fulfilled_on,
+            cancelled_on=state.cancelled_on,
             day=end,
             calendar=calendar,
         )
-        late = calendar.between(due, end) if status is Status.VENCIDO else None
-        executed = _executed_at(fact.executions, end)
+        late = calendar.between(state.due_date, end) if status is Status.VENCIDO else None
         is_new = period.contains(fact.acta_date)
+        over = fact.amount is not None and state.executed_amount > fact.amount
         record = CommitmentRecord(
             id=fact.id,
             territorio=fact.territory,
@@ -186,15 +243,22 @@ def compute_figures(
             compromiso=fact.text,
             fuente=fact.source,
             monto=fact.amount,
-            monto_ejecutado=executed,
-            plazo=plazo,
-            vencimiento=due,
+            monto_ejecutado=state.executed_amount,
+            sobre_ejecucion=over,
+            plazo=state.plazo,
+            vencimiento=state.due_date,
             estado=status.value,
-            cumplido_el=fact.fulfilled_on if status is Status.CUMPLIDO else None,
+            informado_el=state.reported_on,
+            cumplido_el=state.fulfilled_on if status is Status.CUMPLIDO else None,
+            verificacion=VERIFICATION_WORDS.get(status.value, "sin informe"),
+            verificado_el=state.verified_on if status is Status.CUMPLIDO else None,
             dias_atraso=late,
             nuevo_en_periodo=is_new,
             productos=fact.products,
             beneficiarios=fact.beneficiaries,
+            evidencias=fact.evidence,
+            historial_entradas=fact.chain[0],
+            historial_sha256=fact.chain[1],
         )
         figures.records.append(record)
         groups = (
@@ -202,21 +266,20 @@ def compute_figures(
             figures.by_territory.setdefault(fact.territory, Group(fact.territory)),
             figures.by_institution.setdefault(fact.institution, Group(fact.institution)),
         )
-        fulfilment = None
-        if status is Status.CUMPLIDO and fact.fulfilled_on and period.contains(fact.fulfilled_on):
-            due_then = _in_force(fact.agreements, fact.fulfilled_on)[3]
-            days = max(calendar.between(due_then, fact.fulfilled_on), 0)
-            fulfilment = Fulfilment(
-                fact.id, fact.institution, fact.text, due_then, fact.fulfilled_on, days == 0, days
-            )
+        fulfilment = _fulfilment(fact, state, status, period, calendar)
+        if fulfilment is not None:
             figures.fulfilled.append(fulfilment)
         for group in groups:
             group.commitments += 1
             group.committed += fact.amount or 0
-            group.executed += executed
+            group.executed += state.executed_amount
             group.new += is_new
             group.overdue += status is Status.VENCIDO
-            group.open += status in (Status.PENDIENTE, Status.POR_VENCER, Status.VENCIDO)
+            group.reported += status is Status.INFORMADO
+            group.over_executed += over
+            group.open += status in (
+                Status.PENDIENTE, Status.POR_VENCER, Status.VENCIDO, Status.INFORMADO
+            )  # fmt: skip
             group.by_status[status.value] = group.by_status.get(status.value, 0) + 1
             if fulfilment is not None:
                 group.fulfilled_on_time += fulfilment.a_tiempo
@@ -224,30 +287,46 @@ def compute_figures(
         if status is Status.VENCIDO and late is not None:
             figures.overdue.append(
                 Overdue(
-                    fact.id, fact.territory, fact.institution, fact.text, fact.amount, due, late
+                    fact.id, fact.territory, fact.institution, fact.text, fact.amount,
+                    state.due_date, late,
                 )
-            )
+            )  # fmt: skip
         if is_new:
             figures.new.append(record)
-        ordered = sorted(fact.agreements)
-        for previous, agreement in itertools.pairwise(ordered):
+        for previous, agreement in itertools.pairwise(fact.agreements):
             if period.contains(agreement[0]):
                 figures.due_changes.append(
                     DueChange(
-                        fact.id,
-                        fact.institution,
-                        fact.text,
-                        previous[2],
-                        agreement[2],
-                        agreement[0],
-                        agreement[4],
+                        fact.id, fact.institution, fact.text, previous[2], agreement[2],
+                        agreement[0], agreement[3],
                     )
-                )
+                )  # fmt: skip
     figures.records.sort(key=lambda r: r.id)
     figures.overdue.sort(key=lambda o: (-o.dias_atraso, o.id))
     figures.fulfilled.sort(key=lambda f: (f.cumplido_el, f.id))
     figures.due_changes.sort(key=lambda c: (c.acordado_el, c.id))
     return figures
+
+
+def _fulfilment(
+    fact: CommitmentFact,
+    state: State,
+    status: Status,
+    period: Period,
+    calendar: BusinessCalendar,
+) -> Fulfilment | None:
+    """The fulfilment verified within the period, judged on time or late
+    by the due date in force on the fulfilment date."""
+    if status is not Status.CUMPLIDO or state.fulfilled_on is None or state.verified_on is None:
+        return None
+    if not period.contains(state.verified_on):
+        return None
+    then = state_on(fact.intervals, state.fulfilled_on) or state
+    days = max(calendar.between(then.due_date, state.fulfilled_on), 0)
+    return Fulfilment(
+        fact.id, fact.institution, fact.text, then.due_date, state.fulfilled_on,
+        state.verified_on, days == 0, days,
+    )  # fmt: skip
 
 
 def status_label(value: str) -> str:

@@ -27,20 +27,37 @@ FIELDS: list[tuple[str, str, str]] = [
     ("fuente", "string", "Fuente de financiamiento"),
     ("monto", "integer", "Monto comprometido en pesos (CLP)"),
     ("monto_ejecutado", "integer", "Monto ejecutado al cierre del periodo (CLP)"),
+    ("sobre_ejecucion", "boolean", "El monto ejecutado supera el comprometido"),
     ("plazo", "date", "Plazo acordado vigente al cierre del periodo"),
     ("vencimiento", "date", "Vencimiento efectivo (día hábil)"),
-    ("estado", "string", "pendiente, por_vencer, vencido, cumplido o cancelado al cierre"),
+    (
+        "estado",
+        "string",
+        "pendiente, por_vencer, vencido, informado, cumplido o cancelado al cierre",
+    ),
+    ("informado_el", "date", "Fecha de cumplimiento informada por el responsable"),
     ("cumplido_el", "date", "Fecha de cumplimiento"),
+    ("verificacion", "string", "verificado, por verificar o sin informe"),
+    ("verificado_el", "date", "Fecha en que la gerencia verificó el cumplimiento"),
     ("dias_atraso", "integer", "Días hábiles de atraso al cierre, si está vencido"),
     ("nuevo_en_periodo", "boolean", "Acta firmada dentro del periodo"),
     ("productos", "string", "Productos comprometidos o entregados"),
     ("beneficiarios", "integer", "Número de beneficiarios"),
+    (
+        "evidencias",
+        "array",
+        "Medios de verificación registrados: tipo, nombre o referencia, sha256 y bytes",
+    ),
+    ("historial_entradas", "integer", "Entradas del historial encadenado al generar el paquete"),
+    ("historial_sha256", "string", "Hash SHA-256 de la última entrada del historial"),
 ]
 if [name for name, _, _ in FIELDS] != [f.name for f in fields(CommitmentRecord)]:
     raise RuntimeError("open data fields out of step with CommitmentRecord")
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [item.record() for item in value]
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -51,6 +68,8 @@ def record_dict(record: CommitmentRecord) -> dict[str, Any]:
 def _csv_cell(kind: str, value: Any) -> Any:
     if kind == "boolean":
         return "true" if value else "false"
+    if kind == "array":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return "" if value is None else value
 
 

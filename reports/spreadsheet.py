@@ -23,8 +23,16 @@ Column = tuple[str, str | None, float, Callable[[Any], Any]]
 """``(header, number format, width, value of a row)``."""
 
 
-def _sheet(workbook: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Any]) -> int:
+def _sheet(
+    workbook: Workbook,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    preliminary: bool = False,
+) -> int:
     sheet = workbook.add_worksheet(title)
+    if preliminary:
+        sheet.set_header('&C&"-,Bold"PRELIMINAR — periodo en curso')
     header_format = workbook.add_format(
         {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0F3D6E", "text_wrap": True,
          "valign": "vcenter"}
@@ -52,6 +60,29 @@ def _sheet(workbook: Workbook, title: str, columns: Sequence[Column], rows: Iter
     return count
 
 
+FIELD_WORDS = {"status": "Estado", "executed_amount": "Monto ejecutado", "plazo": "Plazo"}
+
+
+def field_words(field: str) -> str:
+    return FIELD_WORDS.get(field, field)
+
+
+def value_words(field: str, value: str | None) -> str | None:
+    """A history value as people read it (amounts, dates, statuses)."""
+    from models.dates import format_long
+    from models.money import format_clp
+
+    if value is None:
+        return None
+    if field == "executed_amount":
+        return format_clp(int(value))
+    if field == "plazo":
+        return format_long(date.fromisoformat(value))
+    if field == "status":
+        return status_label(value)
+    return value
+
+
 def _group_columns(label: str) -> list[Column]:
     return [
         (label, None, 36, lambda g: g.name),
@@ -63,19 +94,35 @@ def _group_columns(label: str) -> list[Column]:
         ("Cumplidos a tiempo", "0", 12, lambda g: g.fulfilled_on_time),
         ("Cumplidos con atraso", "0", 12, lambda g: g.fulfilled_late),
         ("Vencidos al cierre", "0", 12, lambda g: g.overdue),
+        ("Por verificar al cierre", "0", 12, lambda g: g.reported),
+        ("Con sobre-ejecución", "0", 12, lambda g: g.over_executed),
     ]
 
 
+def _evidence_words(record: Any) -> str | None:
+    names = [e.reference or e.name for e in record.evidencias]
+    return "; ".join(names) if names else None
+
+
 def write_workbook(
-    path: Path, figures: PeriodFigures, summary: list[tuple[str, Any, str | None]]
+    path: Path,
+    figures: PeriodFigures,
+    summary: list[tuple[str, Any, str | None]],
+    *,
+    preliminary: bool = False,
 ) -> dict[str, int]:
     """Write the workbook; returns the row count of each sheet."""
     workbook = xlsxwriter.Workbook(
         str(path), {"constant_memory": True, "default_date_format": DATE}
     )
     counts: dict[str, int] = {}
-    counts["Resumen"] = _sheet(
-        workbook,
+
+    def sheet(title: str, columns: Sequence[Column], rows: Iterable[Any]) -> None:
+        counts[title] = _sheet(workbook, title, columns, rows, preliminary)
+
+    if preliminary:
+        summary = [("PRELIMINAR: el periodo aún no termina", None, None), *summary]
+    sheet(
         "Resumen",
         [
             ("Indicador", None, 48, lambda r: r[0]),
@@ -83,14 +130,9 @@ def write_workbook(
         ],
         summary,
     )
-    counts["Por territorio"] = _sheet(
-        workbook, "Por territorio", _group_columns("Territorio"), figures.territories()
-    )
-    counts["Por institución"] = _sheet(
-        workbook, "Por institución", _group_columns("Institución"), figures.institutions()
-    )
-    counts["Compromisos"] = _sheet(
-        workbook,
+    sheet("Por territorio", _group_columns("Territorio"), figures.territories())
+    sheet("Por institución", _group_columns("Institución"), figures.institutions())
+    sheet(
         "Compromisos",
         [
             ("N°", "0", 8, lambda r: r.id),
@@ -102,6 +144,7 @@ def write_workbook(
             ("Fuente", None, 22, lambda r: r.fuente),
             ("Monto invertido", CLP, 18, lambda r: r.monto),
             ("Monto gastado", CLP, 18, lambda r: r.monto_ejecutado),
+            ("Sobre-ejecución", None, 10, lambda r: "sí" if r.sobre_ejecucion else "no"),
             ("Fecha de inicio", DATE, 12, lambda r: r.acta_fecha),
             ("Fecha de término", DATE, 12, lambda r: r.cumplido_el or r.vencimiento),
             ("Plazo acordado", DATE, 12, lambda r: r.plazo),
@@ -110,11 +153,30 @@ def write_workbook(
             ("Productos", None, 30, lambda r: r.productos),
             ("Beneficiarios", "#,##0", 12, lambda r: r.beneficiarios),
             ("Nuevo en el periodo", None, 10, lambda r: "sí" if r.nuevo_en_periodo else "no"),
+            ("Verificación", None, 14, lambda r: r.verificacion),
+            ("Informado el", DATE, 12, lambda r: r.informado_el),
+            ("Verificado el", DATE, 12, lambda r: r.verificado_el),
+            ("Evidencias", None, 40, _evidence_words),
+            ("Entradas del historial", "0", 10, lambda r: r.historial_entradas),
+            ("Cadena (SHA-256)", None, 66, lambda r: r.historial_sha256),
         ],
         figures.records,
     )
-    counts["Vencidos"] = _sheet(
-        workbook,
+    sheet(
+        "Evidencias",
+        [
+            ("N°", "0", 8, lambda pair: pair[0].id),
+            ("Institución", None, 26, lambda pair: pair[0].institucion),
+            ("Tipo", None, 11, lambda pair: pair[1].kind),
+            ("Nombre o referencia", None, 44, lambda pair: pair[1].reference or pair[1].name),
+            ("Del acta", None, 9, lambda pair: "sí" if pair[1].of_acta else "no"),
+            ("Bytes", "#,##0", 12, lambda pair: pair[1].size),
+            ("SHA-256", None, 66, lambda pair: pair[1].sha256),
+            ("Agregada el", DATE, 12, lambda pair: pair[1].added_on),
+        ],
+        ((record, evidence) for record in figures.records for evidence in record.evidencias),
+    )
+    sheet(
         "Vencidos",
         [
             ("N°", "0", 8, lambda o: o.id),
@@ -127,8 +189,7 @@ def write_workbook(
         ],
         figures.overdue,
     )
-    counts["Cumplidos"] = _sheet(
-        workbook,
+    sheet(
         "Cumplidos",
         [
             ("N°", "0", 8, lambda f: f.id),
@@ -136,13 +197,13 @@ def write_workbook(
             ("Compromiso", None, 60, lambda f: f.compromiso),
             ("Vencimiento", DATE, 12, lambda f: f.vencimiento),
             ("Cumplido el", DATE, 12, lambda f: f.cumplido_el),
+            ("Verificado el", DATE, 12, lambda f: f.verificado_el),
             ("A tiempo", None, 9, lambda f: "sí" if f.a_tiempo else "no"),
             ("Días hábiles de atraso", "0", 12, lambda f: f.dias_atraso),
         ],
         figures.fulfilled,
     )
-    counts["Nuevos"] = _sheet(
-        workbook,
+    sheet(
         "Nuevos",
         [
             ("N°", "0", 8, lambda r: r.id),
@@ -155,8 +216,7 @@ def write_workbook(
         ],
         figures.new,
     )
-    counts["Cambios de plazo"] = _sheet(
-        workbook,
+    sheet(
         "Cambios de plazo",
         [
             ("N°", "0", 8, lambda c: c.id),
@@ -168,6 +228,22 @@ def write_workbook(
             ("Motivo", None, 40, lambda c: c.motivo),
         ],
         figures.due_changes,
+    )
+    sheet(
+        "Rectificaciones",
+        [
+            ("N°", "0", 8, lambda r: r.commitment_id),
+            ("Institución", None, 26, lambda r: r.institution),
+            ("Compromiso", None, 50, lambda r: r.text),
+            ("Periodo rectificado", None, 12, lambda r: r.period),
+            ("Campo", None, 16, lambda r: field_words(r.field)),
+            ("Valor anterior", None, 18, lambda r: value_words(r.field, r.old)),
+            ("Valor nuevo", None, 18, lambda r: value_words(r.field, r.new)),
+            ("Fecha del hecho", DATE, 12, lambda r: r.fact_on),
+            ("Motivo", None, 40, lambda r: r.reason),
+            ("Registrado por", None, 26, lambda r: r.actor),
+        ],
+        figures.rectifications,
     )
     workbook.close()
     return counts

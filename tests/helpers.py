@@ -116,3 +116,16 @@ class Cli:
         data = json.loads(result.stdout)
         assert isinstance(data, list)
         return data
+
+
+def pdf_bytes(text: str = "Resolución Exenta N° 1229") -> bytes:
+    """A small real PDF (one page with ``text``), as evidence in tests."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(3, 1))
+    figure.text(0.05, 0.5, text, parse_math=False)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="pdf", metadata={"CreationDate": None})
+    return buffer.getvalue()

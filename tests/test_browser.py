@@ -20,6 +20,7 @@ from config import load_settings
 from models import Commitment, CommitmentEvent
 from models.stages import Audience
 from planning.cycle import links_for
+from tests.helpers import pdf_bytes
 from tests.smtp_server import free_port
 from tests.web_fixtures import PASSWORD, USERS
 from web.app import create_app
@@ -122,12 +123,33 @@ def test_gerente_and_responsable_in_a_browser(
     page.goto(link)
     assert "Informar avance" in page.content()
     assert page.locator("script:has-text('alert')").count() == 0  # hostile text stays text
+    evidence = tmp_path / "acta-de-entrega.pdf"
+    evidence.write_bytes(pdf_bytes("Acta de entrega"))
     page.get_by_label("El compromiso está cumplido").check()
+    page.get_by_label("Evidencia: archivos").set_input_files(str(evidence))
+    page.get_by_label("Evidencia: referencia").fill("Orden de compra 1234-56-LE26")
     page.get_by_label("Comentario para el gerente").fill("Listo, se adjunta acta de entrega.")
     page.screenshot(path=str(shots / "enlace.png"), full_page=True)
     page.get_by_role("button", name="Enviar").click()
-    page.wait_for_url(f"{link}?enviado=1")
-    assert "quedó registrado" in page.content()
+    page.wait_for_url(f"{link}?enviado=informado")
+    assert "la gerencia lo verificará" in page.content()
+    assert "acta-de-entrega.pdf" in page.content()
+    with Session(engine) as session:
+        commitment = session.get(Commitment, site["hostile"])
+        assert commitment is not None and commitment.status == "informado"
+
+    # The gerente verifies it on the commitment's page.
+    page.goto(f"{base}/login")
+    page.get_by_label("Correo electrónico").fill(USERS["gerente_loa"][0])
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(f"{base}/")
+    assert "Por verificar" in page.content()
+    page.goto(f"{base}/compromisos/{site['hostile']}")
+    page.screenshot(path=str(shots / "por-verificar.png"), full_page=True)
+    page.get_by_role("button", name="Verificar cumplimiento").click()
+    page.wait_for_url(f"{base}/compromisos/{site['hostile']}?guardado=1")
+    assert "Cumplimiento verificado" in page.content()
     with Session(engine) as session:
         commitment = session.get(Commitment, site["hostile"])
         actors = set(
@@ -138,6 +160,7 @@ def test_gerente_and_responsable_in_a_browser(
             )
         )
     assert commitment is not None and commitment.status == "cumplido"
+    assert commitment.verified_by == USERS["gerente_loa"][0]
     assert "enlace: marcela.jara@fosis.cl.example" in actors
     kept = Path("var/capturas")
     if kept.parent.exists():

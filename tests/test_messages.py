@@ -42,10 +42,27 @@ def context(entries: list[Entry], **values: object) -> dict[str, object]:
         "total": len(entries),
         "overdue": sum(1 for e in entries if e.overdue),
         "due_today": sum(1 for e in entries if e.today),
+        "to_verify": sum(1 for e in entries if e.to_verify),
         "subject": "",
     }
     base.update(values)
     return base
+
+
+def test_digest_sections_reports_to_verify_and_returned_reports() -> None:
+    checks = entry(
+        commitment_id=9, kind="verificacion", stage=1, reported_on=date(2026, 9, 22),
+        role="gerente del territorio",
+    )  # fmt: skip
+    returned = entry(commitment_id=10, returned_reason="Falta la resolución <firmada>")
+    rendered = render("digest", context([checks, returned]))
+    assert rendered.subject == "2 compromisos requieren su atención — 1 por verificar — 1 vencido"
+    assert "POR VERIFICAR (1)" in rendered.text and "PLAZOS (1)" in rendered.text
+    assert "Informado el 22 de septiembre de 2026" in rendered.text
+    assert "Devuelto por la gerencia: «Falta la resolución <firmada>»" in rendered.text
+    assert "Por verificar (1)" in rendered.html
+    assert "Falta la resolución &lt;firmada&gt;" in rendered.html
+    assert rendered.text.index("POR VERIFICAR") < rendered.text.index("PLAZOS")
 
 
 def test_digest_in_spanish_with_amounts_dates_and_distance() -> None:

@@ -25,7 +25,7 @@ from models.calendar import calendar_for
 from reports.build import build_package
 from reports.periods import parse_period
 from tests.helpers import HEADER, row, write_csv
-from tracking.updates import Change, apply_change
+from tracking.updates import Change, apply_change, decide
 
 AN = calendar_for("AN")
 Q3 = parse_period("2026-Q3")
@@ -55,11 +55,18 @@ def load(engine: Engine, tmp_path: Path) -> dict[str, int]:
             ("D", Change(due_date=date(2026, 10, 9), reason="Retraso en la licitación",
                          on=date(2026, 7, 20))),
             ("F", Change(status="cumplido", executed_amount=5_000_000, on=date(2026, 9, 10))),
+            ("F", "reopen"),
             ("F", Change(executed_amount=8_000_000, on=date(2026, 10, 2))),
             ("G", Change(status="cancelado", reason="Sin local disponible", on=date(2026, 8, 20))),
         ]  # fmt: skip
         for name, change in facts:
-            apply_change(session, ids[name], change, "gerente", date(2026, 11, 25))
+            if change == "reopen":
+                # A payment recorded after the fulfilment: closed is closed, so
+                # the gerente reopens it (dated today, 25 November) first.
+                decide(session, ids[name], "reopen", "gerente", date(2026, 11, 25),
+                       "Falta registrar el segundo pago")  # fmt: skip
+            else:
+                apply_change(session, ids[name], change, "gerente", date(2026, 11, 25))
             session.commit()
     return ids
 
@@ -124,11 +131,11 @@ def test_package_numbers_agree_across_every_file(
 
     workbook = load_workbook(folder / "planilla.xlsx")
     assert workbook.sheetnames == [
-        "Resumen", "Por territorio", "Por institución", "Compromisos", "Vencidos",
-        "Cumplidos", "Nuevos", "Cambios de plazo",
+        "Resumen", "Por territorio", "Por institución", "Compromisos", "Evidencias",
+        "Vencidos", "Cumplidos", "Nuevos", "Cambios de plazo", "Rectificaciones",
     ]  # fmt: skip
     sheet = workbook["Compromisos"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:Q7"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:X7"
     header = [c.value for c in sheet[1]]
     amount_col = header.index("Monto invertido") + 1
     start_col = header.index("Fecha de inicio") + 1
@@ -212,8 +219,10 @@ def test_pdf_pages_render(engine: Engine, database_url: str, tmp_path: Path) -> 
 
 @pytest.mark.parametrize("count", [0, 1, 3])
 def test_streamed_json_is_the_plain_sorted_dump(tmp_path: Path, count: int) -> None:
-    from reports.figures import CommitmentRecord
+    from reports.figures import CommitmentRecord, EvidenceRef
     from reports.open_data import record_dict, write_json
+
+    evidence = EvidenceRef("archivo", "res.pdf", "ab" * 32, 1234, None, date(2026, 1, 20))
 
     records = [
         CommitmentRecord(
@@ -228,14 +237,21 @@ def test_streamed_json_is_the_plain_sorted_dump(tmp_path: Path, count: int) -> N
             fuente=None,
             monto=5,
             monto_ejecutado=0,
+            sobre_ejecucion=False,
             plazo=date(2026, 2, 1),
             vencimiento=date(2026, 2, 2),
             estado="vencido",
+            informado_el=None,
             cumplido_el=None,
+            verificacion="sin informe",
+            verificado_el=None,
             dias_atraso=3,
             nuevo_en_periodo=True,
             productos=None,
             beneficiarios=None,
+            evidencias=(evidence,) * i,
+            historial_entradas=i + 1,
+            historial_sha256="cd" * 32,
         )
         for i in range(count)
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,11 +14,12 @@ from sqlmodel import Session
 from importer import import_file
 from models import Commitment, CommitmentEvent, Status, status_on
 from models.calendar import calendar_for
+from models.history import State
 from tests.helpers import row, write_csv
 from tracking.errors import InvalidChange, NotFound
 from tracking.protocols import list_protocols, set_protocol
 from tracking.queries import Filters, get_commitment, list_commitments
-from tracking.updates import Change, apply_change, plan_change
+from tracking.updates import Change, Rules, apply_change, plan_change
 
 AN = calendar_for("AN")
 TODAY = date(2026, 11, 25)
@@ -69,18 +71,30 @@ def test_fulfilment_counts_from_its_business_date() -> None:
 
 # --- planning a change (pure) ------------------------------------------------
 
+ACTA = date(2026, 6, 15)
+RULES = Rules(acta_date=ACTA, amount=15_000_000, calendar=AN)
+
+
+def state(**values: object) -> State:
+    """An open commitment due 21 September 2026, nothing executed."""
+    base: dict[str, object] = {
+        "status": "pendiente", "executed_amount": 0, "plazo": date(2026, 9, 21),
+        "due_date": date(2026, 9, 21),
+    }  # fmt: skip
+    base.update(values)
+    return State(**base)  # type: ignore[arg-type]
+
 
 def test_plan_fulfilment_on_a_past_date() -> None:
-    plan = plan_change(
-        sample(), date(2026, 6, 15), Change(status="cumplido", on=date(2026, 10, 5)), TODAY, AN
-    )
+    plan = plan_change(state(), Change(status="cumplido", on=date(2026, 10, 5)), TODAY, RULES)
     assert plan.status == "cumplido" and plan.fulfilled_on == date(2026, 10, 5)
+    assert plan.state.verified_on == date(2026, 10, 5)  # recorded directly: verified
     assert [(e.field, e.old, e.new) for e in plan.entries] == [("status", "pendiente", "cumplido")]
 
 
 def test_plan_new_due_date_keeps_the_reason_and_rolls_forward() -> None:
     change = Change(due_date=date(2026, 12, 8), reason="Resolución en trámite", on=TODAY)
-    plan = plan_change(sample(), date(2026, 6, 15), change, TODAY, AN)
+    plan = plan_change(state(), change, TODAY, RULES)
     assert plan.plazo == date(2026, 12, 8)
     assert plan.due_date == date(2026, 12, 9)  # 8 December is a holiday
     assert plan.entries[0].reason == "Resolución en trámite"
@@ -96,6 +110,7 @@ def test_plan_new_due_date_keeps_the_reason_and_rolls_forward() -> None:
         (Change(due_date=date(2026, 12, 1)), "--reason"),
         (Change(reason="porque sí"), "--reason"),
         (Change(note="x", on=TODAY + timedelta(days=1)), "posterior a hoy"),
+        (Change(status="informado"), "lo registra el responsable"),
         (Change(note="x", on=date(2026, 1, 1)), "anterior al acta"),
         (Change(due_date=date(2026, 1, 1), reason="r"), "anterior al acta"),
         (Change(status="pendiente"), "Nada cambió"),
@@ -104,7 +119,7 @@ def test_plan_new_due_date_keeps_the_reason_and_rolls_forward() -> None:
 )
 def test_plan_refuses_invalid_changes(change: Change, message: str) -> None:
     with pytest.raises(InvalidChange, match=message):
-        plan_change(sample(), date(2026, 6, 15), change, TODAY, AN)
+        plan_change(state(), change, TODAY, RULES)
 
 
 # --- against the database ----------------------------------------------------
@@ -140,11 +155,15 @@ def test_apply_change_records_who_when_old_new_and_the_business_date(loaded: Eng
         ).all()
     assert view.estado is Status.CUMPLIDO and view.cumplido_el == date(2026, 11, 20)
     assert view.monto_ejecutado == 15_000_000
-    assert [(h.field, h.old_value, h.new_value) for h in history] == [
-        ("created", None, "2026-11-02"),
+    assert [(h.field, h.old_value, h.new_value) for h in history][1:] == [
         ("status", "pendiente", "cumplido"),
         ("executed_amount", "0", "15000000"),
     ]
+    created = json.loads(history[0].new_value or "")
+    assert (history[0].field, created["plazo"], created["monto"]) == (
+        "created", "2026-11-02", 15_000_000,
+    )  # fmt: skip
+    assert [h.position for h in history] == [1, 2, 3]
     assert {e.actor for e in events[1:]} == {"gerente@loa"}
     assert {e.effective_on for e in events[1:]} == {date(2026, 11, 20)}
     assert all(e.recorded_at.tzinfo is not None for e in events)
@@ -249,11 +268,11 @@ def test_protocols_are_replaced_not_duplicated(engine: Engine) -> None:
 
 def test_default_protocol_title_names_the_region(sqlite_engine: Engine) -> None:
     with Session(sqlite_engine) as session:
-        view = set_protocol(
+        change = set_protocol(
             session, region_text="Maule", recipients=["g@gore.cl"], every="month",
             since=TODAY, title=None,
         )  # fmt: skip
-    assert view.recipient_title == "Gobernador(a) Regional de la Región del Maule"
+    assert change.version.recipient_title == "Gobernador(a) Regional de la Región del Maule"
 
 
 def test_status_on_a_past_date_uses_the_due_date_then_in_force(loaded: Engine) -> None:
@@ -282,7 +301,8 @@ def test_status_on_a_past_date_uses_the_due_date_then_in_force(loaded: Engine) -
             )
     assert on_10[1] is Status.VENCIDO and [v.id for v in overdue_10] == [1]
     assert on_25[1] is Status.PENDIENTE and overdue_25 == []
-    assert view.estado is Status.VENCIDO and view.vencimiento == date(2026, 12, 30)
+    # Every field is the state on 10 November: the due date then in force.
+    assert view.estado is Status.VENCIDO and view.vencimiento == date(2026, 11, 2)
 
 
 @pytest.mark.parametrize("day", [date(2026, 11, 10), TODAY, date(2027, 3, 2)])

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from config import load_settings
 from importer import import_file
 from models import Commitment, CommitmentEvent
-from tests.helpers import row, write_csv
+from tests.helpers import pdf_bytes, row, write_csv
 from tests.web_fixtures import PASSWORD, USERS
 from tracking.accounts import add_user
 from web.app import create_app
@@ -184,21 +184,30 @@ def test_reminder_link_reports_progress_without_an_account(app, site, engine) ->
     page = client.get(path)
     assert page.status_code == 200 and "Transferencia Loa" in page.text
     csrf = token(client, path)
+    fields = {"csrf_token": csrf, "cumplido": "si", "monto_ejecutado": "15.000.000",
+              "fecha": "2026-10-05", "nota": "Transferido <b>hoy</b>"}  # fmt: skip
+    # A fulfilment needs a medio de verificación.
+    refused = client.post(path, data=fields)
+    assert refused.status_code == 400 and "medio de verificación" in refused.text
     sent = client.post(
         path,
-        data={"csrf_token": csrf, "cumplido": "si", "monto_ejecutado": "15.000.000",
-              "fecha": "2026-10-05", "nota": "Transferido <b>hoy</b>"},
+        data={**fields, "referencia": "Resolución Exenta N° 1229"},
+        files=[("evidencia", ("resolucion.pdf", pdf_bytes(), "application/pdf"))],
         follow_redirects=True,
-    )  # fmt: skip
-    assert sent.status_code == 200 and "quedó registrado" in sent.text
+    )
+    assert sent.status_code == 200 and "la gerencia lo verificará" in sent.text
     with Session(engine) as session:
         events = session.scalars(
             select(CommitmentEvent).where(CommitmentEvent.commitment_id == site["loa"])
         ).all()
     assert {e.actor for e in events[1:]} == {"enlace: marcela.jara@fosis.cl.example"}
-    assert {e.field for e in events[1:]} == {"status", "executed_amount", "note"}
-    # Once fulfilled, the page shows it and offers no form.
-    assert '<form method="post" action="/c/' not in client.get(path).text
+    assert sorted(e.field for e in events[1:]) == [
+        "evidence", "evidence", "executed_amount", "note", "status"
+    ]  # fmt: skip
+    # Reported, it waits for verification: only evidence can be added.
+    waiting = client.get(path).text
+    assert "Informado, por verificar" in waiting and "Agregar evidencia" in waiting
+    assert 'name="cumplido"' not in waiting
     # A tampered link opens nothing.
     tampered = path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb")
     assert client.get(tampered).status_code == 404

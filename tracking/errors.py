@@ -11,3 +11,8 @@ class NotFound(TrackingError):
 
 class InvalidChange(TrackingError):
     """A change that the rules do not allow."""
+
+
+class Closed(InvalidChange):
+    """A change refused because the commitment is fulfilled or cancelled
+    (or waiting for verification, where only evidence is accepted)."""

@@ -1,10 +1,16 @@
 """Protocols with regional governments: who receives a región's package,
-how often, and from which period on."""
+how often, and from which period on.
+
+A protocol has versions. ``cumple protocol set`` adds a version that
+applies to the periods starting on or after its date (``--since``); the
+periods that began under an earlier version are still built and sent to
+that version's recipients. A version with the same date as an existing one
+replaces it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
@@ -19,12 +25,16 @@ from tracking.lookup import find_region
 
 @dataclass(frozen=True)
 class ProtocolView:
+    """One version of a región's protocol."""
+
     region: str
     region_code: str
     every: str
     since: date
     recipient_title: str
     recipients: list[str]
+    until: date | None = None
+    """The day before the next version's date (``None``: in force)."""
 
     def record(self) -> dict[str, object]:
         return {
@@ -32,6 +42,7 @@ class ProtocolView:
             "region_code": self.region_code,
             "periodicidad": self.every,
             "desde": self.since.isoformat(),
+            "hasta": self.until.isoformat() if self.until else None,
             "destinatario": self.recipient_title,
             "correos": self.recipients,
         }
@@ -39,6 +50,15 @@ class ProtocolView:
     @property
     def every_label(self) -> str:
         return PERIODICITY_LABELS.get(self.every, self.every)
+
+
+@dataclass(frozen=True)
+class ProtocolChange:
+    """What ``protocol set`` did: the new version and the one before it."""
+
+    version: ProtocolView
+    previous: ProtocolView | None
+    replaced: bool
 
 
 def default_title(region: Region) -> str:
@@ -61,6 +81,46 @@ def _emails(values: list[str]) -> list[str]:
     return cleaned
 
 
+def _recipients(session: Session, protocol_id: int | None) -> list[str]:
+    return list(
+        session.scalars(
+            select(ProtocolRecipient.email)
+            .where(ProtocolRecipient.protocol_id == protocol_id)
+            .order_by(ProtocolRecipient.id)
+        )
+    )
+
+
+def versions(session: Session, region_id: int) -> list[Protocol]:
+    """A región's protocol versions, oldest first."""
+    return list(
+        session.scalars(
+            select(Protocol).where(Protocol.region_id == region_id).order_by(Protocol.since)  # type: ignore[arg-type]
+        )
+    )
+
+
+def protocol_for(session: Session, region_id: int, period_start: date) -> Protocol | None:
+    """The version a period belongs to: the latest whose date is on or
+    before the period's start (``None`` before the first version)."""
+    found = None
+    for version in versions(session, region_id):
+        if version.since <= period_start:
+            found = version
+    return found
+
+
+def recipients_of(session: Session, protocol: Protocol | None) -> list[str]:
+    return _recipients(session, protocol.id) if protocol is not None else []
+
+
+def _view(session: Session, region: Region, protocol: Protocol, until: date | None) -> ProtocolView:
+    return ProtocolView(
+        region.name, region.code, protocol.every, protocol.since, protocol.recipient_title,
+        _recipients(session, protocol.id), until,
+    )  # fmt: skip
+
+
 def set_protocol(
     session: Session,
     *,
@@ -69,8 +129,9 @@ def set_protocol(
     every: str,
     since: date,
     title: str | None,
-) -> ProtocolView:
-    """Create or replace the protocol of a región. The caller commits."""
+) -> ProtocolChange:
+    """Add (or, on the same date, replace) a version of a región's
+    protocol. The caller commits."""
     region = find_region(session, region_text)
     try:
         periodicity = Periodicity(every)
@@ -79,53 +140,48 @@ def set_protocol(
         raise InvalidChange(f"La periodicidad «{every}» no existe; use {options}.") from None
     emails = _emails(recipients)
     recipient_title = " ".join((title or "").split()) or default_title(region)
-    protocol = session.scalars(select(Protocol).where(Protocol.region_id == region.id)).first()
+    earlier = [v for v in versions(session, region.id) if v.since <= since]
+    previous = earlier[-1] if earlier else None
+    previous_view = _view(session, region, previous, None) if previous is not None else None
     now = utc_now()
-    if protocol is None:
-        protocol = Protocol(
-            region_id=region.id,
-            every=periodicity.value,
-            since=since,
-            recipient_title=recipient_title,
-            created_at=now,
-            updated_at=now,
-        )
-    else:
+    replaced = previous is not None and previous.since == since
+    if replaced:
+        assert previous is not None
+        protocol = previous
         protocol.every = periodicity.value
-        protocol.since = since
         protocol.recipient_title = recipient_title
         protocol.updated_at = now
+        earlier = earlier[:-1]
+        previous_view = _view(session, region, earlier[-1], None) if earlier else None
+    else:
+        protocol = Protocol(
+            region_id=region.id, every=periodicity.value, since=since,
+            recipient_title=recipient_title, created_at=now, updated_at=now,
+        )  # fmt: skip
     session.add(protocol)
     session.flush()
-    session.execute(delete(ProtocolRecipient).where(ProtocolRecipient.protocol_id == protocol.id))
+    session.execute(delete(ProtocolRecipient).where(ProtocolRecipient.protocol_id == protocol.id))  # type: ignore[arg-type]
     for email in emails:
         session.add(ProtocolRecipient(protocol_id=protocol.id, email=email))
     session.flush()
-    return ProtocolView(region.name, region.code, periodicity.value, since, recipient_title, emails)
+    later = [v for v in versions(session, region.id) if v.since > since]
+    until = later[0].since - timedelta(days=1) if later else None
+    version = ProtocolView(
+        region.name, region.code, periodicity.value, since, recipient_title, emails, until
+    )
+    return ProtocolChange(version, previous_view, replaced)
 
 
 def list_protocols(session: Session) -> list[ProtocolView]:
-    """Every región's protocol, by CUT code."""
+    """Every región's protocol versions, by CUT code and date."""
     views: list[ProtocolView] = []
-    rows = session.execute(
-        select(Protocol, Region).join(Region, Region.id == Protocol.region_id).order_by(Region.id)
+    regions = session.scalars(
+        select(Region).where(Region.id.in_(select(Protocol.region_id))).order_by(Region.id)  # type: ignore[union-attr]
     ).all()
-    for protocol, region in rows:
-        emails = list(
-            session.scalars(
-                select(ProtocolRecipient.email)
-                .where(ProtocolRecipient.protocol_id == protocol.id)
-                .order_by(ProtocolRecipient.id)
-            )
-        )
-        views.append(
-            ProtocolView(
-                region.name,
-                region.code,
-                protocol.every,
-                protocol.since,
-                protocol.recipient_title,
-                emails,
-            )
-        )
+    for region in regions:
+        found = versions(session, region.id)
+        for index, protocol in enumerate(found):
+            following = found[index + 1] if index + 1 < len(found) else None
+            until = following.since - timedelta(days=1) if following else None
+            views.append(_view(session, region, protocol, until))
     return views

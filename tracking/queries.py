@@ -1,10 +1,12 @@
-"""Reading commitments: filtered lists with the status on a date, and one
-commitment with its whole history. The status filter runs in SQL, with each
+"""Reading commitments: filtered lists with the state on a date, and one
+commitment with its whole history. Every field of a commitment on a date D
+comes from the one reconstruction of :mod:`models.history` (its stored
+intervals, ``commitment_state``); when no fact is dated after D the
+commitment rows already hold it. The status filter runs in SQL, with each
 región's own "due soon" horizon (its holidays differ)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,16 +21,17 @@ from models.commitments import (
     DUE_SOON_BUSINESS_DAYS,
     Acta,
     Commitment,
-    CommitmentDeadline,
     CommitmentEvent,
-    Deadline,
     Status,
     StoredStatus,
+    status_on,
 )
-from models.dates import DateError, check_range
+from models.dates import DateError, check_range, format_long
 from models.geography import Region
+from models.history import CommitmentState
 from models.parties import Contact, Institution, Territory
 from tracking.errors import InvalidChange, NotFound
+from tracking.evidence import EvidenceView, evidence_for
 from tracking.lookup import find_institution, find_region, find_territories
 
 
@@ -60,6 +63,11 @@ class CommitmentView:
     estado: Status
     cumplido_el: date | None
     cancelado_el: date | None
+    informado_el: date | None
+    verificado_el: date | None
+    verificado_por: str | None
+    sobre_ejecucion: bool
+    evidencias: tuple[EvidenceView, ...]
 
     def record(self) -> dict[str, Any]:
         """JSON-ready: dates as ``YYYY-MM-DD``, amounts as integers."""
@@ -68,6 +76,7 @@ class CommitmentView:
             value = getattr(self, name)
             out[name] = value.isoformat() if isinstance(value, date) else value
         out["estado"] = str(self.estado)
+        out["evidencias"] = [evidence.record() for evidence in self.evidencias]
         return out
 
 
@@ -80,9 +89,13 @@ class EventView:
     old_value: str | None
     new_value: str | None
     reason: str | None
+    position: int = 0
+    rectifies: str | None = None
+    hash: str = ""
 
     def record(self) -> dict[str, Any]:
         return {
+            "posicion": self.position,
             "registrado": self.recorded_at.isoformat(),
             "fecha_efectiva": self.effective_on.isoformat(),
             "autor": self.actor,
@@ -90,6 +103,8 @@ class EventView:
             "anterior": self.old_value,
             "nuevo": self.new_value,
             "motivo": self.reason,
+            "rectifica": self.rectifies,
+            "sha256": self.hash,
         }
 
 
@@ -108,15 +123,34 @@ class Filters:
     institution_id: int | None = None
 
 
-def _base_query() -> Select[Any]:
-    return (
-        select(Commitment, Acta, Region, Territory, Institution, Contact)
+StateSource = type[Commitment] | type[CommitmentState]
+"""Where the state on a date is read: the commitment rows (no fact dated
+after the day) or the stored intervals."""
+
+
+def _state_on(day: date) -> ColumnElement[bool]:
+    return and_(
+        CommitmentState.commitment_id == Commitment.id,
+        CommitmentState.valid_from <= day,
+        or_(CommitmentState.valid_to.is_(None), CommitmentState.valid_to > day),  # type: ignore[union-attr,operator]
+    )
+
+
+def _base_query(day: date, source: StateSource) -> Select[Any]:
+    columns: list[Any] = [Commitment, Acta, Region, Territory, Institution, Contact]
+    if source is CommitmentState:
+        columns.append(CommitmentState)
+    query = (
+        select(*columns)
         .join(Acta, Acta.id == Commitment.acta_id)
         .join(Region, Region.id == Commitment.region_id)
         .join(Territory, Territory.id == Commitment.territory_id)
         .join(Institution, Institution.id == Commitment.institution_id)
         .join(Contact, Contact.id == Commitment.responsable_id)
     )
+    if source is CommitmentState:
+        query = query.join(CommitmentState, _state_on(day))
+    return query
 
 
 def _view(
@@ -126,10 +160,13 @@ def _view(
     territory: Territory,
     institution: Institution,
     responsable: Contact,
+    state: Commitment | CommitmentState | None,
     day: date,
-    deadlines: Sequence[Deadline] | None = None,
+    evidence: Sequence[EvidenceView] = (),
 ) -> CommitmentView:
     assert commitment.id is not None and acta.id is not None
+    held = state or commitment
+    over = commitment.amount is not None and held.executed_amount > commitment.amount
     return CommitmentView(
         id=commitment.id,
         region=region.name,
@@ -146,71 +183,53 @@ def _view(
         responsable_email=responsable.email,
         compromiso=commitment.text,
         monto=commitment.amount,
-        monto_ejecutado=commitment.executed_amount,
+        monto_ejecutado=held.executed_amount,
         fuente=commitment.source,
-        plazo=commitment.plazo,
+        plazo=held.plazo,
         plazo_original=commitment.original_plazo,
         plazo_texto=commitment.plazo_text,
-        vencimiento=commitment.due_date,
-        estado=commitment.status_on(day, calendar_for(region.iso_code), deadlines),
-        cumplido_el=commitment.fulfilled_on,
-        cancelado_el=commitment.cancelled_on,
+        vencimiento=held.due_date,
+        estado=status_on(
+            stored=held.status,
+            due_date=held.due_date,
+            fulfilled_on=held.fulfilled_on,
+            cancelled_on=held.cancelled_on,
+            day=day,
+            calendar=calendar_for(region.iso_code),
+        ),
+        cumplido_el=held.fulfilled_on,
+        cancelado_el=held.cancelled_on,
+        informado_el=held.reported_on,
+        verificado_el=held.verified_on,
+        verificado_por=held.verified_by,
+        sobre_ejecucion=over,
+        evidencias=tuple(evidence),
     )
 
 
-def _in_force_due_date(day: date) -> ColumnElement[date]:
-    """SQL for the effective due date in force on ``day`` (mirrors
-    :func:`models.commitments.due_date_on`)."""
-    agreements = select(CommitmentDeadline.due_date).where(
-        CommitmentDeadline.commitment_id == Commitment.id
-    )
-    in_force = (
-        agreements.where(CommitmentDeadline.agreed_on <= day)
-        .order_by(CommitmentDeadline.agreed_on.desc(), CommitmentDeadline.id.desc())  # type: ignore[union-attr]
-        .limit(1)
-        .scalar_subquery()
-    )
-    first = (
-        agreements.order_by(CommitmentDeadline.agreed_on, CommitmentDeadline.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return func.coalesce(in_force, first)
-
-
-def _deadlines(session: Session, ids: list[int]) -> dict[int, list[Deadline]]:
-    found: dict[int, list[Deadline]] = defaultdict(list)
-    for start in range(0, len(ids), 500):
-        query = select(
-            CommitmentDeadline.commitment_id,
-            CommitmentDeadline.agreed_on,
-            CommitmentDeadline.id,
-            CommitmentDeadline.due_date,
-        ).where(CommitmentDeadline.commitment_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
-        for commitment_id, agreed_on, order, due in session.execute(query):
-            found[commitment_id].append((agreed_on, order, due))
-    return found
-
-
-def _is_historical(session: Session, day: date) -> bool:
-    """Whether some due date was agreed after ``day``: only then does the
-    status on ``day`` need the history of agreements."""
-    latest = session.scalar(select(func.max(CommitmentDeadline.agreed_on)))
-    return latest is not None and day < latest
+def state_source(session: Session, day: date) -> StateSource:
+    """The commitment rows when no fact is dated after ``day`` (they hold
+    every commitment's state on it), else the stored intervals."""
+    latest = session.scalar(select(func.max(CommitmentState.valid_from)))
+    return CommitmentState if latest is not None and day < latest else Commitment
 
 
 def _status_condition(
-    session: Session, status: Status, day: date, due: ColumnElement[date]
+    session: Session, status: Status, day: date, source: StateSource
 ) -> ColumnElement[bool]:
-    """SQL for "status on ``day`` is ``status``", mirroring :func:`status_on`;
-    ``due`` is the effective due date to judge by."""
-    fulfilled = and_(Commitment.status == StoredStatus.CUMPLIDO, Commitment.fulfilled_on <= day)
-    cancelled = and_(Commitment.status == StoredStatus.CANCELADO, Commitment.cancelled_on <= day)
+    """SQL for "status on ``day`` is ``status``", mirroring :func:`status_on`
+    over the state on ``day`` read from ``source``."""
+    due: Any = source.due_date
+    fulfilled = and_(source.status == StoredStatus.CUMPLIDO, source.fulfilled_on <= day)  # type: ignore[operator]
+    cancelled = and_(source.status == StoredStatus.CANCELADO, source.cancelled_on <= day)  # type: ignore[operator]
     if status is Status.CUMPLIDO:
         return fulfilled
     if status is Status.CANCELADO:
         return cancelled
-    is_open = and_(~fulfilled, ~cancelled)
+    reported = source.status == StoredStatus.INFORMADO
+    if status is Status.INFORMADO:
+        return reported
+    is_open = and_(~fulfilled, ~cancelled, ~reported)
     if status is Status.VENCIDO:
         return and_(is_open, due < day)
     horizons = [
@@ -235,7 +254,7 @@ def parse_status(text: str) -> Status:
 
 
 def _where(
-    session: Session, query: Select[Any], filters: Filters, day: date, due: ColumnElement[date]
+    session: Session, query: Select[Any], filters: Filters, day: date, source: StateSource
 ) -> Select[Any]:
     """``query`` narrowed by ``filters`` (names, scope, words, status on ``day``)."""
     region = None
@@ -266,7 +285,7 @@ def _where(
             )
         )
     if filters.status:
-        query = query.where(_status_condition(session, parse_status(filters.status), day, due))
+        query = query.where(_status_condition(session, parse_status(filters.status), day, source))
     return query
 
 
@@ -285,20 +304,21 @@ def list_commitments(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[CommitmentView]:
-    """Commitments matching ``filters``, each with its status on ``day``,
-    ordered by effective due date (a page of them with ``limit``)."""
+    """Commitments that existed on ``day`` matching ``filters``, each with
+    its state on ``day``, ordered by effective due date (a page of them
+    with ``limit``)."""
     _checked(day)
-    historical = _is_historical(session, day)
-    due = _in_force_due_date(day) if historical else Commitment.due_date
-    query = _where(session, _base_query(), filters, day, due)
-    query = query.order_by(Commitment.due_date, Commitment.id).offset(offset)
+    source = state_source(session, day)
+    query = _where(session, _base_query(day, source), filters, day, source)
+    query = query.order_by(source.due_date, Commitment.id).offset(offset)  # type: ignore[arg-type]
     if limit is not None:
         query = query.limit(limit)
     rows = session.execute(query).all()
-    if not historical:
-        return [_view(*row, day) for row in rows]
-    deadlines = _deadlines(session, [row[0].id for row in rows])
-    return [_view(*row, day, deadlines[row[0].id]) for row in rows]
+    evidence = evidence_for(session, [row[0].id for row in rows], day)
+    return [
+        _view(*row[:6], row[6] if len(row) > 6 else None, day, evidence.get(row[0].id, ()))
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -319,7 +339,8 @@ def status_totals(session: Session, filters: Filters, day: date) -> list[Territo
     the database (a dashboard over 100,000 commitments reads a few dozen
     rows), with the same rules as :func:`list_commitments`."""
     _checked(day)
-    due = _in_force_due_date(day) if _is_historical(session, day) else Commitment.due_date
+    source = state_source(session, day)
+    due: Any = source.due_date
     # The branches are tried in order, so each can rely on the ones before
     # (open, not overdue); "por vencer" is one lookup of the región's
     # horizon instead of an OR over the 16 regiones.
@@ -331,8 +352,9 @@ def status_totals(session: Session, filters: Filters, day: date) -> list[Territo
         value=Commitment.region_id,
     )
     status = case(
-        (_status_condition(session, Status.CUMPLIDO, day, due), Status.CUMPLIDO.value),
-        (_status_condition(session, Status.CANCELADO, day, due), Status.CANCELADO.value),
+        (_status_condition(session, Status.CUMPLIDO, day, source), Status.CUMPLIDO.value),
+        (_status_condition(session, Status.CANCELADO, day, source), Status.CANCELADO.value),
+        (source.status == StoredStatus.INFORMADO, Status.INFORMADO.value),
         (due < day, Status.VENCIDO.value),
         (due <= horizon, Status.POR_VENCER.value),
         else_=Status.PENDIENTE.value,
@@ -345,14 +367,16 @@ def status_totals(session: Session, filters: Filters, day: date) -> list[Territo
             status,
             func.count(),
             func.coalesce(func.sum(Commitment.amount), 0),
-            func.coalesce(func.sum(Commitment.executed_amount), 0),
+            func.coalesce(func.sum(source.executed_amount), 0),
         )
         .select_from(Commitment)
         .join(Territory, Territory.id == Commitment.territory_id)
         .join(Region, Region.id == Commitment.region_id)
         .join(Institution, Institution.id == Commitment.institution_id)
     )
-    query = _where(session, query, filters, day, due).group_by(
+    if source is CommitmentState:
+        query = query.join(CommitmentState, _state_on(day))
+    query = _where(session, query, filters, day, source).group_by(
         Territory.id, Territory.name, Region.name, status
     )
     return [
@@ -364,14 +388,28 @@ def status_totals(session: Session, filters: Filters, day: date) -> list[Territo
 def get_commitment(
     session: Session, commitment_id: int, day: date
 ) -> tuple[CommitmentView, list[EventView]]:
-    """One commitment and its history, oldest first."""
-    row = session.execute(_base_query().where(Commitment.id == commitment_id)).first()
+    """One commitment as it stood on ``day`` and its history up to that day
+    (every entry dated on or before it), in recorded order."""
+    _checked(day)
+    row = session.execute(
+        _base_query(day, CommitmentState).where(Commitment.id == commitment_id)
+    ).first()
     if row is None:
-        raise NotFound(f"No existe el compromiso N° {commitment_id}.")
+        held_on = session.scalar(
+            select(Acta.held_on)
+            .join(Commitment, Commitment.acta_id == Acta.id)
+            .where(Commitment.id == commitment_id)
+        )
+        if held_on is None:
+            raise NotFound(f"No existe el compromiso N° {commitment_id}.")
+        raise InvalidChange(
+            f"El compromiso N° {commitment_id} nace en un acta del {format_long(held_on)}; "
+            f"el {format_long(day)} aún no existía."
+        )
     events = session.scalars(
         select(CommitmentEvent)
-        .where(CommitmentEvent.commitment_id == commitment_id)
-        .order_by(CommitmentEvent.recorded_at, CommitmentEvent.id)
+        .where(CommitmentEvent.commitment_id == commitment_id, CommitmentEvent.effective_on <= day)
+        .order_by(CommitmentEvent.position)  # type: ignore[arg-type]
     )
     history = [
         EventView(
@@ -382,11 +420,14 @@ def get_commitment(
             old_value=event.old_value,
             new_value=event.new_value,
             reason=event.reason,
+            position=event.position,
+            rectifies=event.rectifies,
+            hash=event.hash,
         )
         for event in events
     ]
-    deadlines = _deadlines(session, [commitment_id])[commitment_id]
-    return _view(*row, day, deadlines), history
+    evidence = evidence_for(session, [commitment_id], day).get(commitment_id, ())
+    return _view(*row, day, evidence), history
 
 
 __all__ = ["CommitmentView", "EventView", "Filters", "get_commitment", "list_commitments"]

@@ -1,36 +1,47 @@
 """Recorded changes to a commitment. What may change, and which history
-entries a change produces, is decided by :func:`plan_change` (pure); the
-database part only locks the row, applies the plan and stores the events."""
+entries a change produces, is decided by pure functions of the
+commitment's current state (:func:`plan_change` for gerentes and admins,
+:func:`plan_report` for a responsable's link); the database part
+(:mod:`tracking.record`) locks the row, appends the entries to the chain and
+replays the state.
+
+The rules: a fact date is neither before the acta nor after today, and
+never before the latest fact of the same field (so that the state replayed
+by business dates is the state recorded); closed (fulfilled or cancelled)
+is closed until reopened with a reason; a reported fulfilment waits as
+``informado`` for the gerente's verification; an executed amount above the
+committed one needs a reason, and one far above it is refused; a fact dated
+inside a period whose package was already sent is a rectification and needs
+a reason."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.calendar import BusinessCalendar, calendar_for
-from models.commitments import (
-    Acta,
-    Commitment,
-    CommitmentDeadline,
-    CommitmentEvent,
-    StoredStatus,
-)
+from models.calendar import BusinessCalendar
 from models.dates import DateError, check_range, format_long
-from models.geography import Region
-from models.stages import first_stage_on
+from models.history import Fact, State, StoredStatus, apply_fact
+from models.money import format_clp
 from models.timestamps import utc_now
-from tracking.errors import InvalidChange, NotFound
+from tracking.errors import Closed, InvalidChange
+from tracking.record import Entry, Loaded, load, record
 
-SETTABLE = {status.value for status in StoredStatus}
+SETTABLE = (StoredStatus.PENDIENTE, StoredStatus.CUMPLIDO, StoredStatus.CANCELADO)
+OVER_EXECUTION_FACTOR = 100
+"""An executed amount above this many times the committed one is refused."""
+NO_AMOUNT_CEILING = 1_000_000_000_000
+"""The largest executed amount accepted when nothing was committed."""
+FIELD_WORDS = {"status": "estado", "executed_amount": "monto ejecutado", "plazo": "plazo"}
 
 
 @dataclass(frozen=True)
 class Change:
-    """What a user asks to change. ``on`` is the business date of the fact
-    (fulfilled, paid, agreed); ``None`` means today."""
+    """What a gerente or admin asks to change. ``on`` is the business date
+    of the fact (fulfilled, paid, agreed); ``None`` means today."""
 
     status: str | None = None
     executed_amount: int | None = None
@@ -41,26 +52,58 @@ class Change:
 
 
 @dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: str | None
-    new: str | None
-    reason: str | None
+class Report:
+    """What a responsable reports through a reminder's link."""
+
+    fulfilled: bool = False
+    executed_amount: int | None = None
+    note: str | None = None
+    on: date | None = None
+    evidence: int = 0
+    """How many pieces of evidence come with the report (files and references)."""
 
 
 @dataclass(frozen=True)
 class Plan:
-    """The new values of the commitment and the history entries to store."""
+    """The history entries to store and the state they lead to."""
 
     effective_on: date
-    status: str
-    fulfilled_on: date | None
-    cancelled_on: date | None
-    executed_amount: int
-    plazo: date
-    due_date: date
-    plazo_text: str
-    entries: list[FieldChange]
+    entries: list[Entry]
+    state: State
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.state.status
+
+    @property
+    def fulfilled_on(self) -> date | None:
+        return self.state.fulfilled_on
+
+    @property
+    def executed_amount(self) -> int:
+        return self.state.executed_amount
+
+    @property
+    def plazo(self) -> date:
+        return self.state.plazo
+
+    @property
+    def due_date(self) -> date:
+        return self.state.due_date
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the rules need besides the state: the acta's date and amount,
+    the región's calendar, the latest date recorded per field and the sent
+    periods (``closed(day)`` gives the key of a sent period containing it)."""
+
+    acta_date: date
+    amount: int | None
+    calendar: BusinessCalendar
+    latest: Mapping[str, date] = field(default_factory=dict)
+    closed: Callable[[date], str | None] = lambda day: None
 
 
 def _clean(text: str | None) -> str | None:
@@ -70,174 +113,317 @@ def _clean(text: str | None) -> str | None:
     return cleaned or None
 
 
-def plan_change(
-    commitment: Commitment,
-    acta_date: date,
-    change: Change,
-    today: date,
-    calendar: BusinessCalendar,
-    last_agreed_on: date | None = None,
-) -> Plan:
-    """Validate ``change`` against ``commitment`` and return what to store.
-    ``last_agreed_on`` is the date of the latest due-date agreement (the
-    acta's date when there was none since). Raises :class:`InvalidChange`
-    with a Spanish message."""
-    reason = _clean(change.reason)
-    note = _clean(change.note)
-    if reason is not None and change.status is None and change.due_date is None:
-        raise InvalidChange("--reason explica un cambio de --status o de --due-date; indique cuál.")
-    nothing = change.status is None and change.executed_amount is None
-    if nothing and change.due_date is None and note is None:
-        raise InvalidChange(
-            "Indique al menos un cambio: --status, --executed-amount, --due-date o --note."
-        )
+def _fact_date(on: date | None, today: date, rules: Rules) -> date:
     try:
-        for given in (change.on, change.due_date):
-            if given is not None:
-                check_range(given)
+        if on is not None:
+            check_range(on)
     except DateError as exc:
         raise InvalidChange(f"{str(exc).capitalize()}.") from None
-    on = change.on or today
-    if on > today:
+    day = on or today
+    if day > today:
         raise InvalidChange(
-            f"La fecha --on ({on.isoformat()}) es posterior a hoy ({today.isoformat()}); "
+            f"La fecha del hecho ({format_long(day)}) es posterior a hoy ({format_long(today)}); "
             "registre los hechos cuando ocurran."
         )
-    if on < acta_date:
+    if day < rules.acta_date:
         raise InvalidChange(
-            f"La fecha --on ({on.isoformat()}) es anterior al acta ({acta_date.isoformat()})."
+            f"La fecha del hecho ({format_long(day)}) es anterior al acta "
+            f"({format_long(rules.acta_date)})."
         )
-    if change.due_date is not None and reason is None:
-        raise InvalidChange("Para cambiar el plazo indique el motivo con --reason.")
-    entries: list[FieldChange] = []
-    status = commitment.status
-    fulfilled_on = commitment.fulfilled_on
-    cancelled_on = commitment.cancelled_on
-    if change.status is not None:
-        wanted = change.status.strip().lower()
-        if wanted not in SETTABLE:
-            if wanted in {"por_vencer", "vencido"}:
-                raise InvalidChange(
-                    f"El estado «{wanted}» se calcula con el plazo; use pendiente, "
-                    "cumplido o cancelado."
-                )
-            raise InvalidChange(
-                f"El estado «{change.status}» no existe; use pendiente, cumplido o cancelado."
-            )
-        if wanted != status:
-            entries.append(FieldChange("status", status, wanted, reason))
-            status = wanted
-            fulfilled_on = on if wanted == StoredStatus.CUMPLIDO else None
-            cancelled_on = on if wanted == StoredStatus.CANCELADO else None
-    executed = commitment.executed_amount
-    if change.executed_amount is not None:
-        if change.executed_amount < 0:
-            raise InvalidChange("El monto ejecutado no puede ser negativo.")
-        if change.executed_amount != executed:
-            entries.append(
-                FieldChange("executed_amount", str(executed), str(change.executed_amount), None)
-            )
-            executed = change.executed_amount
-    plazo, due_date, plazo_text = commitment.plazo, commitment.due_date, commitment.plazo_text
-    if change.due_date is not None:
-        if change.due_date < acta_date:
-            raise InvalidChange(
-                f"El nuevo plazo ({format_long(change.due_date)}) es anterior al acta "
-                f"({format_long(acta_date)})."
-            )
-        if last_agreed_on is not None and on < last_agreed_on:
-            raise InvalidChange(
-                f"El plazo vigente se acordó el {format_long(last_agreed_on)}; un nuevo plazo "
-                "debe acordarse en esa fecha o después (--on)."
-            )
-        if change.due_date != plazo:
-            entries.append(
-                FieldChange("plazo", plazo.isoformat(), change.due_date.isoformat(), reason)
-            )
-            plazo = change.due_date
-            due_date = calendar.roll_forward(plazo)
-            plazo_text = plazo.isoformat()
-    if note is not None:
-        entries.append(FieldChange("note", None, note, None))
-    if not entries:
-        raise InvalidChange("Nada cambió: el compromiso ya tiene esos valores.")
-    return Plan(
-        effective_on=on,
-        status=status,
-        fulfilled_on=fulfilled_on,
-        cancelled_on=cancelled_on,
-        executed_amount=executed,
-        plazo=plazo,
-        due_date=due_date,
-        plazo_text=plazo_text,
-        entries=entries,
+    return day
+
+
+def _in_order(field_name: str, day: date, rules: Rules) -> None:
+    latest = rules.latest.get(field_name)
+    if latest is not None and day < latest:
+        raise InvalidChange(
+            f"El último cambio de {FIELD_WORDS[field_name]} tiene fecha {format_long(latest)}; "
+            f"un nuevo cambio debe tener esa fecha o una posterior (--on)."
+        )
+
+
+def check_executed(amount: int, committed: int | None, reason: str | None) -> None:
+    """Refuse a negative or implausible executed amount; ask for a reason
+    when it is above the committed amount (it is then flagged as
+    sobre-ejecución)."""
+    if amount < 0:
+        raise InvalidChange("El monto ejecutado no puede ser negativo.")
+    ceiling = committed * OVER_EXECUTION_FACTOR if committed else NO_AMOUNT_CEILING
+    if amount > ceiling:
+        limit = (
+            f"{OVER_EXECUTION_FACTOR} veces el monto comprometido ({format_clp(committed)})"
+            if committed
+            else f"{format_clp(NO_AMOUNT_CEILING)} sin monto comprometido"
+        )
+        raise InvalidChange(
+            f"El monto ejecutado {format_clp(amount)} supera {limit}; revise la cifra."
+        )
+    if committed is not None and amount > committed and reason is None:
+        raise InvalidChange(
+            f"El monto ejecutado {format_clp(amount)} supera el comprometido "
+            f"({format_clp(committed)}): indique el motivo de la sobre-ejecución (--reason)."
+        )
+
+
+def _closed_message(state: State) -> str:
+    if state.status == StoredStatus.CUMPLIDO:
+        since = (
+            f"cumplido desde el {format_long(state.fulfilled_on)}"
+            if state.fulfilled_on
+            else ("cumplido")
+        )
+    else:
+        since = (
+            f"cancelado desde el {format_long(state.cancelled_on)}"
+            if state.cancelled_on
+            else "cancelado"
+        )
+    return (
+        f"El compromiso está {since} y un compromiso cerrado no cambia. Si hay que "
+        "corregirlo, reábralo indicando el motivo («cumple commitments reopen»)."
     )
 
 
-def _next_stage_on(
-    commitment: Commitment, plan: Plan, calendar: BusinessCalendar, acta_date: date
-) -> date | None:
-    """Closed commitments leave the reminder index; a new due date or a
-    reopening starts the stages again (those already sent stay recorded)."""
-    if plan.status != StoredStatus.PENDIENTE:
-        return None
-    restart = any(entry.field in {"plazo", "status"} for entry in plan.entries)
-    if restart or commitment.next_stage_on is None:
-        return first_stage_on(plan.due_date, calendar, acta_date)
-    return commitment.next_stage_on
+def _finish(
+    state: State, day: date, entries: list[Entry], rules: Rules, reason: str | None
+) -> Plan:
+    """Mark rectifications and compute the resulting state."""
+    period = rules.closed(day)
+    changes_figures = any(e.field in ("status", "executed_amount", "plazo") for e in entries)
+    if period is not None and changes_figures:
+        if reason is None:
+            raise InvalidChange(
+                f"La fecha {format_long(day)} cae en el periodo {period}, cuyo paquete ya se "
+                "envió al Gobierno Regional: el cambio es una rectificación y requiere un "
+                "motivo (--reason)."
+            )
+        entries = [
+            Entry(e.field, e.old, e.new, e.reason or reason, e.effective_on, period)
+            if e.field in ("status", "executed_amount", "plazo")
+            else e
+            for e in entries
+        ]
+    result = state
+    for position, entry in enumerate(entries):
+        result = apply_fact(
+            result, Fact(entry.effective_on, position, entry.field, entry.new, ""), rules.calendar
+        )
+    return Plan(day, entries, result)
+
+
+def plan_change(state: State, change: Change, today: date, rules: Rules) -> Plan:
+    """Validate a gerente's or admin's ``change`` and return what to store.
+    Raises :class:`InvalidChange` with a Spanish message."""
+    reason = _clean(change.reason)
+    note = _clean(change.note)
+    wants_state = (
+        change.status is not None
+        or change.executed_amount is not None
+        or change.due_date is not None
+    )
+    if reason is not None and not wants_state:
+        raise InvalidChange(
+            "--reason explica un cambio de --status, de --due-date o de --executed-amount; "
+            "indique cuál."
+        )
+    if not wants_state and note is None:
+        raise InvalidChange(
+            "Indique al menos un cambio: --status, --executed-amount, --due-date o --note."
+        )
+    day = _fact_date(change.on, today, rules)
+    if wants_state and state.status in (StoredStatus.CUMPLIDO, StoredStatus.CANCELADO):
+        raise Closed(_closed_message(state))
+    entries: list[Entry] = []
+    if change.status is not None:
+        entries.extend(_status_entries(state, change.status, reason, day, rules))
+    if change.executed_amount is not None:
+        check_executed(change.executed_amount, rules.amount, reason)
+        if change.executed_amount != state.executed_amount:
+            _in_order("executed_amount", day, rules)
+            over = rules.amount is not None and change.executed_amount > rules.amount
+            entries.append(
+                Entry("executed_amount", str(state.executed_amount), str(change.executed_amount),
+                      reason if over else None, day)
+            )  # fmt: skip
+    if change.due_date is not None:
+        entries.extend(_due_date_entries(state, change.due_date, reason, day, rules))
+    if note is not None:
+        entries.append(Entry("note", None, note, None, day))
+    if not entries:
+        raise InvalidChange("Nada cambió: el compromiso ya tiene esos valores.")
+    return _finish(state, day, entries, rules, reason)
+
+
+def _status_entries(
+    state: State, text: str, reason: str | None, day: date, rules: Rules
+) -> list[Entry]:
+    wanted = text.strip().lower()
+    if wanted == StoredStatus.INFORMADO:
+        raise InvalidChange(
+            "El estado «informado» lo registra el responsable al informar el cumplimiento con "
+            "su enlace; para dar por cumplido use cumplido (queda verificado)."
+        )
+    if wanted not in SETTABLE:
+        if wanted in {"por_vencer", "vencido"}:
+            raise InvalidChange(
+                f"El estado «{wanted}» se calcula con el plazo; use pendiente, cumplido o "
+                "cancelado."
+            )
+        raise InvalidChange(f"El estado «{text}» no existe; use pendiente, cumplido o cancelado.")
+    if wanted == state.status:
+        return []
+    if wanted == StoredStatus.PENDIENTE and reason is None:
+        raise InvalidChange(
+            "Para devolver un informe de cumplimiento indique el motivo (--reason); el "
+            "responsable lo verá en su próximo resumen."
+        )
+    _in_order("status", day, rules)
+    return [Entry("status", state.status, wanted, reason, day)]
+
+
+def _due_date_entries(
+    state: State, due_date: date, reason: str | None, day: date, rules: Rules
+) -> list[Entry]:
+    try:
+        check_range(due_date)
+    except DateError as exc:
+        raise InvalidChange(f"{str(exc).capitalize()}.") from None
+    if reason is None:
+        raise InvalidChange("Para cambiar el plazo indique el motivo con --reason.")
+    if due_date < rules.acta_date:
+        raise InvalidChange(
+            f"El nuevo plazo ({format_long(due_date)}) es anterior al acta "
+            f"({format_long(rules.acta_date)})."
+        )
+    latest = rules.latest.get("plazo", rules.acta_date)
+    if day < latest:
+        raise InvalidChange(
+            f"El plazo vigente se acordó el {format_long(latest)}; un nuevo plazo debe "
+            "acordarse en esa fecha o después (--on)."
+        )
+    if due_date == state.plazo:
+        return []
+    return [Entry("plazo", state.plazo.isoformat(), due_date.isoformat(), reason, day)]
+
+
+def plan_report(state: State, report: Report, today: date, rules: Rules) -> Plan:
+    """Validate what a responsable reports through a link. A fulfilment
+    puts the commitment in ``informado`` until the gerente verifies it;
+    evidence alone is always welcome while the commitment is open."""
+    note = _clean(report.note)
+    if state.status in (StoredStatus.CUMPLIDO, StoredStatus.CANCELADO):
+        word = "cumplido" if state.status == StoredStatus.CUMPLIDO else "cancelado"
+        raise Closed(
+            f"Este compromiso ya está {word} y no admite cambios por este enlace. Si hay un "
+            "error, escriba a su gerente territorial."
+        )
+    changes = report.fulfilled or report.executed_amount is not None or note is not None
+    if state.status == StoredStatus.INFORMADO and changes:
+        raise Closed(
+            f"Su informe de cumplimiento del {format_long(state.reported_on)} espera la "
+            "verificación de la gerencia; mientras tanto solo puede agregar evidencia."
+        )
+    if not changes and not report.evidence:
+        raise InvalidChange(
+            "Indique un avance: marque el cumplimiento, escriba el monto ejecutado, un "
+            "comentario o adjunte evidencia."
+        )
+    if report.fulfilled and not report.evidence:
+        raise InvalidChange(
+            "Para informar el cumplimiento adjunte al menos un medio de verificación: un "
+            "archivo (PDF, imagen, planilla o documento) o una referencia (N° de resolución, "
+            "orden de compra, código BIP)."
+        )
+    day = _fact_date(report.on, today, rules)
+    entries: list[Entry] = []
+    if report.fulfilled:
+        _in_order("status", day, rules)
+        entries.append(Entry("status", state.status, StoredStatus.INFORMADO, None, day))
+    if report.executed_amount is not None:
+        check_executed(report.executed_amount, rules.amount, note)
+        if report.executed_amount != state.executed_amount:
+            _in_order("executed_amount", day, rules)
+            over = rules.amount is not None and report.executed_amount > rules.amount
+            entries.append(
+                Entry("executed_amount", str(state.executed_amount), str(report.executed_amount),
+                      note if over else None, day)
+            )  # fmt: skip
+    if note is not None:
+        entries.append(Entry("note", None, note, None, day))
+    return _finish(state, day, entries, rules, note)
+
+
+def plan_decision(
+    state: State, decision: str, reason: str | None, today: date, calendar: BusinessCalendar
+) -> Plan:
+    """A gerente's or admin's decision, dated today: ``verify`` (informado →
+    cumplido), ``return`` (informado → pendiente) or ``reopen`` (cumplido or
+    cancelado → pendiente); the last two need a reason."""
+    reason = _clean(reason)
+    if decision == "verify":
+        if state.status != StoredStatus.INFORMADO:
+            raise InvalidChange(
+                "Solo se verifica un compromiso informado (el responsable informó su "
+                f"cumplimiento); este está {state.status}."
+            )
+        entry = Entry("status", state.status, StoredStatus.CUMPLIDO, reason, today)
+    elif decision == "return":
+        if state.status != StoredStatus.INFORMADO:
+            raise InvalidChange(
+                f"Solo se devuelve un compromiso informado; este está {state.status}."
+            )
+        if reason is None:
+            raise InvalidChange(
+                "Indique el motivo de la devolución (--reason): el responsable lo verá en su "
+                "próximo resumen y en su enlace."
+            )
+        entry = Entry("status", state.status, StoredStatus.PENDIENTE, reason, today)
+    elif decision == "reopen":
+        if state.status not in (StoredStatus.CUMPLIDO, StoredStatus.CANCELADO):
+            raise InvalidChange(
+                f"Solo se reabre un compromiso cumplido o cancelado; este está {state.status}."
+            )
+        if reason is None:
+            raise InvalidChange("Indique el motivo de la reapertura (--reason).")
+        entry = Entry("status", state.status, StoredStatus.PENDIENTE, reason, today)
+    else:
+        raise ValueError(decision)
+    result = apply_fact(state, Fact(today, 0, "status", entry.new, ""), calendar)
+    return Plan(today, [entry], result)
+
+
+def rules_for(loaded: Loaded) -> Rules:
+    """The rules' inputs for a loaded commitment."""
+    return Rules(
+        acta_date=loaded.acta_date,
+        amount=loaded.commitment.amount,
+        calendar=loaded.calendar,
+        latest=loaded.latest(),
+        closed=loaded.closed_period,
+    )
 
 
 def apply_change(
     session: Session, commitment_id: int, change: Change, actor: str, today: date
 ) -> Plan:
-    """Lock the commitment, apply ``change`` and record its history. The
-    caller commits."""
-    commitment = session.get(Commitment, commitment_id, with_for_update=True)
-    if commitment is None:
-        raise NotFound(f"No existe el compromiso N° {commitment_id}.")
-    acta_date = session.scalars(select(Acta.held_on).where(Acta.id == commitment.acta_id)).one()
-    iso = session.scalars(select(Region.iso_code).where(Region.id == commitment.region_id)).one()
-    last_agreed_on = session.scalars(
-        select(func.max(CommitmentDeadline.agreed_on)).where(
-            CommitmentDeadline.commitment_id == commitment_id
-        )
-    ).one()
-    calendar = calendar_for(iso)
-    plan = plan_change(commitment, acta_date, change, today, calendar, last_agreed_on)
-    now = utc_now()
-    commitment.status = plan.status
-    commitment.fulfilled_on = plan.fulfilled_on
-    commitment.cancelled_on = plan.cancelled_on
-    commitment.executed_amount = plan.executed_amount
-    commitment.plazo = plan.plazo
-    commitment.due_date = plan.due_date
-    commitment.plazo_text = plan.plazo_text
-    commitment.updated_at = now
-    commitment.next_stage_on = _next_stage_on(commitment, plan, calendar, acta_date)
-    session.add(commitment)
-    if any(entry.field == "plazo" for entry in plan.entries):
-        session.add(
-            CommitmentDeadline(
-                commitment_id=commitment_id,
-                agreed_on=plan.effective_on,
-                plazo=plan.plazo,
-                due_date=plan.due_date,
-                reason=_clean(change.reason),
-                recorded_at=now,
-            )
-        )
-    for entry in plan.entries:
-        session.add(
-            CommitmentEvent(
-                commitment_id=commitment_id,
-                recorded_at=now,
-                effective_on=plan.effective_on,
-                actor=actor,
-                field=entry.field,
-                old_value=entry.old,
-                new_value=entry.new,
-                reason=entry.reason,
-            )
-        )
-    session.flush()
+    """Lock the commitment, validate ``change`` and record it. The caller
+    commits."""
+    loaded = load(session, commitment_id)
+    plan = plan_change(loaded.state, change, today, rules_for(loaded))
+    record(session, loaded, plan.entries, actor, utc_now())
+    return plan
+
+
+def decide(
+    session: Session,
+    commitment_id: int,
+    decision: str,
+    actor: str,
+    today: date,
+    reason: str | None = None,
+) -> Plan:
+    """Verify, return or reopen a commitment (see :func:`plan_decision`)."""
+    loaded = load(session, commitment_id)
+    plan = plan_decision(loaded.state, decision, reason, today, loaded.calendar)
+    record(session, loaded, plan.entries, actor, utc_now())
     return plan

@@ -20,9 +20,9 @@ from config import Settings
 from models.commitments import STATUS_LABELS
 from models.dates import format_long
 from models.db import make_engine
-from models.money import format_clp
-from tracking.history import event_value, field_label
-from web import api, links, packages, registration
+from models.money import format_bytes, format_clp
+from tracking.history import event_label, event_value, field_label
+from web import api, links, packages, registration, verification
 from web.cache import FiguresCache
 from web.pages import CsrfFailed, LoginRequired, login_redirect, render, router
 from web.security import LoginLimiter
@@ -38,6 +38,8 @@ def _templates() -> Jinja2Templates:
     )
     env.filters["clp"] = lambda amount: format_clp(amount, empty="—")
     env.filters["fecha"] = format_long
+    env.filters["bytes"] = format_bytes
+    env.globals["event_label"] = event_label
     env.globals["status_label"] = lambda status: STATUS_LABELS.get(status, status)
     env.globals["field_label"] = field_label
     env.globals["event_value"] = event_value
@@ -99,7 +101,7 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
         https_only=settings.base_url.startswith("https://"),
     )
     # Pages are for people; /openapi.json describes the API for systems.
-    for pages in (router, links.router, packages.router, registration.router):
+    for pages in (router, links.router, verification.router, packages.router, registration.router):
         app.include_router(pages, include_in_schema=False)
     app.include_router(api.router)
 

@@ -156,6 +156,7 @@ class Tally:
     pendiente: int = 0
     por_vencer: int = 0
     vencido: int = 0
+    informado: int = 0
     cumplido: int = 0
     cancelado: int = 0
     committed: int = 0
@@ -187,9 +188,15 @@ def dashboard(request: Request, account: Account = Depends(current_account)) -> 
         ).add(line)
     territories = sorted(by_territory.values(), key=lambda t: (t.name, t.region))
     feeds = {tally.id: _feed(request, "territorio", tally.id) for tally in territories}
+    to_verify = []
+    if total.informado:
+        with Session(request.app.state.engine) as session:
+            to_verify = list_commitments(
+                session, replace(filters, status=Status.INFORMADO.value), day, limit=50
+            )
     return render(
         request, "dashboard.html", title="Inicio", account=account, day=day, total=total,
-        territories=territories, feeds=feeds,
+        territories=territories, feeds=feeds, to_verify=to_verify,
         computed_at=computed_at.astimezone(request.app.state.settings.zone),
     )  # fmt: skip
 
@@ -254,7 +261,7 @@ def commitments_page(
     )  # fmt: skip
 
 
-def _commitment_page(
+def commitment_response(
     request: Request, account: Account, commitment_id: int, status_code: int = 200, **extra: Any
 ) -> Response:
     day = today(request)
@@ -285,8 +292,10 @@ def commitment_page(
     guardado: str = "",
     account: Account = Depends(current_account),
 ) -> Response:
-    message = "Cambios guardados en el historial." if guardado else None
-    return _commitment_page(request, account, commitment_id, message=message)
+    message = request.session.pop("aviso", None) or (
+        "Cambios guardados en el historial." if guardado else None
+    )
+    return commitment_response(request, account, commitment_id, message=message)
 
 
 @router.post("/compromisos/{commitment_id}", response_class=HTMLResponse)
@@ -312,7 +321,7 @@ def update_commitment(
     with Session(request.app.state.engine) as session:
         visible = can_see(session, account, commitment_id)
     if not visible:
-        return _commitment_page(request, account, commitment_id)
+        return commitment_response(request, account, commitment_id)
     try:
         if plazo.strip() and not motivo.strip():
             raise ValueError("Para cambiar el plazo indique el motivo.")
@@ -328,7 +337,7 @@ def update_commitment(
             apply_change(session, commitment_id, change, account.email, day)
             session.commit()
     except (TrackingError, ValueError) as exc:
-        return _commitment_page(request, account, commitment_id, 400, error=str(exc))
+        return commitment_response(request, account, commitment_id, 400, error=str(exc))
     return RedirectResponse(f"/compromisos/{commitment_id}?guardado=1", status_code=303)
 
 
