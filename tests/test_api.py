@@ -104,3 +104,50 @@ def test_register_an_acta(api: TestClient, site, tokens) -> None:  # type: ignor
         api.post("/api/actas", json=outside, headers=auth(tokens["gerente_loa"])).status_code == 422
     )
     assert api.post("/api/actas", json=acta, headers=auth(tokens["gore_an"])).status_code == 403
+
+
+def test_verify_return_and_reopen_through_the_api(api: TestClient, site, tokens, engine) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from tracking.errors import InvalidChange
+    from tracking.evidence import report_progress
+    from tracking.updates import Report
+
+    with Session(engine) as session:
+        report_progress(session, site["loa"], Report(fulfilled=True, on=date(2026, 10, 5)), [],
+                        ["Resolución Exenta N° 1229"], "enlace: r@fosis.cl",
+                        date(2026, 11, 25))  # fmt: skip
+        session.commit()
+    path = f"/api/compromisos/{site['loa']}"
+    gerente, gore = auth(tokens["gerente_loa"]), auth(tokens["gore_an"])
+    reported = api.get(path, headers=gerente).json()
+    assert (reported["estado"], reported["informado_el"]) == ("informado", "2026-10-05")
+    assert [e["referencia"] for e in reported["evidencias"]] == ["Resolución Exenta N° 1229"]
+    assert api.post(f"{path}/verificar", headers=gore).status_code == 403
+    assert (
+        api.post(f"/api/compromisos/{site['huasco']}/verificar", headers=gerente).status_code == 404
+    )
+    no_reason = api.post(f"{path}/devolver", json={}, headers=gerente)
+    assert no_reason.status_code == 422 and "motivo" in no_reason.json()["detail"]
+    returned = api.post(f"{path}/devolver", json={"motivo": "Falta la firma"}, headers=gerente)
+    assert returned.status_code == 200 and returned.json()["estado"] != "informado"
+    assert returned.json()["historial"][-1]["motivo"] == "Falta la firma"
+    assert api.post(f"{path}/verificar", headers=gerente).status_code == 422
+    today = date.fromisoformat(returned.json()["historial"][-1]["fecha_efectiva"])
+    with Session(engine) as session:
+        # A report after a return is dated on or after the return.
+        early = Report(fulfilled=True, on=date(2026, 10, 6))
+        with pytest.raises(InvalidChange, match="lo devolvió o lo reabrió"):
+            report_progress(session, site["loa"], early, [], ["Res. 1230"], "enlace: r", today)
+        report_progress(session, site["loa"], Report(fulfilled=True, on=today), [],
+                        ["Resolución Exenta N° 1230"], "enlace: r@fosis.cl", today)  # fmt: skip
+        session.commit()
+    verified = api.post(f"{path}/verificar", headers=gerente).json()
+    assert (verified["estado"], verified["cumplido_el"]) == ("cumplido", today.isoformat())
+    assert verified["verificado_por"] == "api: gerente@loa.cl"
+    reopened = api.post(f"{path}/reabrir", json={"motivo": "Pago revertido"}, headers=gerente)
+    assert reopened.status_code == 200 and reopened.json()["cumplido_el"] is None
+    then = api.get(path, params={"fecha": "2026-10-05"}, headers=gerente).json()
+    assert then["estado"] == "informado" and then["informado_el"] == "2026-10-05"
+    before = api.get(path, params={"fecha": "2026-01-01"}, headers=gerente)
+    assert before.status_code == 422 and "aún no existía" in before.json()["detail"]

@@ -3,6 +3,7 @@ and every route against every role in one authorisation matrix."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from pathlib import Path
@@ -84,6 +85,19 @@ MATRIX = {
                                "gerente_huasco": 404, "gore_an": 200, "gore_at": 404},
     "POST /compromisos/{loa}": {None: 303, "admin": 303, "gerente_loa": 303,
                                 "gerente_huasco": 404, "gore_an": 403, "gore_at": 403},
+    # Reached by whoever may change it (400: the rules refuse this change),
+    # hidden from other gerentes, forbidden to regional governments.
+    "POST /compromisos/{loa}/verificar": {None: 303, "admin": 400, "gerente_loa": 400,
+                                          "gerente_huasco": 404, "gore_an": 403, "gore_at": 403},
+    "POST /compromisos/{loa}/devolver": {None: 303, "admin": 400, "gerente_loa": 400,
+                                         "gerente_huasco": 404, "gore_an": 403, "gore_at": 403},
+    "POST /compromisos/{loa}/reabrir": {None: 303, "admin": 400, "gerente_loa": 400,
+                                        "gerente_huasco": 404, "gore_an": 403, "gore_at": 403},
+    "POST /compromisos/{loa}/evidencias": {None: 303, "admin": 400, "gerente_loa": 400,
+                                           "gerente_huasco": 404, "gore_an": 403,
+                                           "gore_at": 403},
+    "GET /evidencias/{loa}": {None: 303, "admin": 404, "gerente_loa": 404,
+                              "gerente_huasco": 404, "gore_an": 404, "gore_at": 404},
     "GET /actas/nueva": {None: 303, "admin": 200, "gerente_loa": 200, "gerente_huasco": 200,
                           "gore_an": 403, "gore_at": 403},
     "GET /importar": {None: 303, "admin": 200, "gerente_loa": 200, "gerente_huasco": 200,
@@ -392,3 +406,54 @@ def test_commitment_list_is_paged(app, site, monkeypatch: pytest.MonkeyPatch) ->
     assert len(more) == 1 and not set(more) & set(links)
     assert "Anteriores" in second.text and "Siguientes" not in second.text
     assert "Compromisos 3 a 3" in second.text
+
+
+def test_evidence_is_stored_by_content_and_served_within_scope(app, site) -> None:  # type: ignore[no-untyped-def]
+    admin = client_for(app, "admin")
+    path = f"/compromisos/{site['loa']}"
+    pdf = pdf_bytes("Resolución Exenta N° 1229")
+    disguised = b"<html><script>alert(1)</script></html>"
+    refused = admin.post(
+        f"{path}/evidencias",
+        data={"csrf_token": token(admin, path)},
+        files=[("evidencia", ("resolucion.pdf", disguised, "application/pdf"))],
+    )
+    assert refused.status_code == 400 and "se reconoce por su contenido" in refused.text
+    added = admin.post(
+        f"{path}/evidencias",
+        data={"csrf_token": token(admin, path), "referencia": "BIP 30123456-0"},
+        files=[("evidencia", ("../../etc/resolución.pdf", pdf, "text/plain"))],
+        follow_redirects=True,
+    )
+    assert added.status_code == 200 and "Evidencia agregada" in added.text
+    assert "resolución.pdf" in added.text and "BIP 30123456-0" in added.text
+    href = re.search(r'href="(/evidencias/\d+)"', added.text)
+    assert href
+    for who, status in (("gore_an", 200), ("gerente_loa", 200), ("gerente_huasco", 404),
+                        ("gore_at", 404)):  # fmt: skip
+        response = client_for(app, who).get(href.group(1))
+        assert response.status_code == status, who
+        if status == 200:
+            assert response.content == pdf
+            assert response.headers["content-type"] == "application/pdf"
+            assert "no-store" in response.headers["cache-control"]
+    stored = list((app.state.settings.evidence_dir).rglob("*"))
+    files = [p for p in stored if p.is_file()]
+    assert [p.name for p in files] == [hashlib.sha256(pdf).hexdigest()]
+
+
+def test_an_evidence_file_over_the_limit_is_refused(tmp_path: Path) -> None:
+    import io
+
+    from tracking.errors import InvalidChange
+    from tracking.evidence_store import MAX_EVIDENCE_BYTES, EvidenceStore, clean_name
+
+    assert clean_name("..\\..\\resolución\x07\u202e.pdf ") == "resolución.pdf"
+    assert clean_name("") == "evidencia"
+    store = EvidenceStore(tmp_path / "evidencias")
+    big = io.BytesIO(b"%PDF-1.4\n" + b"0" * MAX_EVIDENCE_BYTES)
+    with pytest.raises(InvalidChange, match="supera los 20 MB"):
+        store.save("grande.pdf", big)
+    with pytest.raises(InvalidChange, match="está vacío"):
+        store.save("vacio.pdf", io.BytesIO(b""))
+    assert [p for p in store.root.rglob("*") if p.is_file()] == []

@@ -337,7 +337,13 @@ def plan_report(state: State, report: Report, today: date, rules: Rules) -> Plan
     day = _fact_date(report.on, today, rules)
     entries: list[Entry] = []
     if report.fulfilled:
-        _in_order("status", day, rules)
+        returned = rules.latest.get("status")
+        if returned is not None and day < returned:
+            raise InvalidChange(
+                f"La gerencia cambió el estado de este compromiso el {format_long(returned)} "
+                "(lo devolvió o lo reabrió): informe el cumplimiento con esa fecha o una "
+                "posterior, cuando esté completo."
+            )
         entries.append(Entry("status", state.status, StoredStatus.INFORMADO, None, day))
     if report.executed_amount is not None:
         check_executed(report.executed_amount, rules.amount, note)

@@ -17,7 +17,7 @@ from models.commitments import Status
 from tracking.accounts import Account, account_for_token, can_see
 from tracking.errors import InvalidChange, NotFound, TrackingError
 from tracking.queries import CommitmentView, get_commitment, list_commitments
-from tracking.updates import Change, apply_change
+from tracking.updates import Change, apply_change, decide
 from web.pages import Identifier, scope_filters, today
 from web.registration import ACTA_FIELDS, ROW_FIELDS, scope_check
 
@@ -38,6 +38,7 @@ def api_account(
 
 
 class Evento(BaseModel):
+    posicion: int
     registrado: str
     fecha_efectiva: date
     autor: str
@@ -45,6 +46,8 @@ class Evento(BaseModel):
     anterior: str | None
     nuevo: str | None
     motivo: str | None
+    rectifica: str | None
+    sha256: str
 
 
 # The API's records are the CLI's: one definition, CommitmentView.
@@ -58,7 +61,9 @@ CompromisoConHistorial = create_model(
 
 
 class Cambio(BaseModel):
-    estado: str | None = Field(None, max_length=20, description="pendiente, cumplido o cancelado")
+    estado: str | None = Field(
+        None, max_length=20, description="pendiente, cumplido (queda verificado) o cancelado"
+    )
     monto_ejecutado: int | None = Field(None, ge=0, le=10**15)
     plazo: date | None = None
     motivo: str | None = Field(None, max_length=2000)
@@ -122,11 +127,17 @@ def api_list(
 
 @router.get("/compromisos/{commitment_id}", response_model=CompromisoConHistorial)
 def api_get(
-    request: Request, commitment_id: Identifier, account: Account = Depends(api_account)
+    request: Request,
+    commitment_id: Identifier,
+    fecha: date | None = Query(None, description="Estado en esta fecha; por defecto, hoy"),
+    account: Account = Depends(api_account),
 ) -> dict[str, Any]:
     _check_visible(request, account, commitment_id)
-    with Session(request.app.state.engine) as session:
-        view, history = get_commitment(session, commitment_id, today(request))
+    try:
+        with Session(request.app.state.engine) as session:
+            view, history = get_commitment(session, commitment_id, fecha or today(request))
+    except InvalidChange as exc:
+        raise HTTPException(422, str(exc)) from None
     return view.record() | {"historial": [event.record() for event in history]}
 
 
@@ -152,7 +163,59 @@ def api_update(
         raise HTTPException(404, str(exc)) from None
     except (InvalidChange, TrackingError) as exc:
         raise HTTPException(422, str(exc)) from None
-    return api_get(request, commitment_id, account)
+    return api_get(request, commitment_id, None, account)
+
+
+class Decision(BaseModel):
+    motivo: str | None = Field(
+        None, max_length=2000, description="Obligatorio al devolver o reabrir"
+    )
+
+
+def _decide(
+    request: Request, account: Account, commitment_id: int, decision: str, reason: str | None
+) -> dict[str, Any]:
+    if not account.can_edit:
+        raise HTTPException(403, "Su perfil permite consultar, no modificar compromisos.")
+    _check_visible(request, account, commitment_id)
+    try:
+        with Session(request.app.state.engine) as session:
+            decide(session, commitment_id, decision, f"api: {account.email}", today(request),
+                   reason)  # fmt: skip
+            session.commit()
+    except TrackingError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return api_get(request, commitment_id, None, account)
+
+
+@router.post("/compromisos/{commitment_id}/verificar", response_model=CompromisoConHistorial)
+def api_verify(
+    request: Request, commitment_id: Identifier, account: Account = Depends(api_account)
+) -> dict[str, Any]:
+    """Verifica un cumplimiento informado: queda cumplido en la fecha informada."""
+    return _decide(request, account, commitment_id, "verify", None)
+
+
+@router.post("/compromisos/{commitment_id}/devolver", response_model=CompromisoConHistorial)
+def api_return(
+    request: Request,
+    commitment_id: Identifier,
+    decision: Decision,
+    account: Account = Depends(api_account),
+) -> dict[str, Any]:
+    """Devuelve un cumplimiento informado al responsable, con el motivo."""
+    return _decide(request, account, commitment_id, "return", decision.motivo)
+
+
+@router.post("/compromisos/{commitment_id}/reabrir", response_model=CompromisoConHistorial)
+def api_reopen(
+    request: Request,
+    commitment_id: Identifier,
+    decision: Decision,
+    account: Account = Depends(api_account),
+) -> dict[str, Any]:
+    """Reabre un compromiso cumplido o cancelado, con el motivo."""
+    return _decide(request, account, commitment_id, "reopen", decision.motivo)
 
 
 @router.post("/actas", response_model=Resultado, status_code=201)
