@@ -224,3 +224,33 @@ def test_audit_names_every_commitment_edited_behind_the_application(
             select(CommitmentEvent.position).where(CommitmentEvent.commitment_id == ids["A"])
         ).all()
     assert sorted(positions) == list(range(1, len(positions) + 1))
+
+
+def test_the_acta_document_is_evidence_of_all_its_commitments(
+    sqlite_url: str, sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    cli = Cli(tmp_path, sqlite_url)
+    rows = [
+        row(compromiso="A uno", plazo="2026-09-21"),
+        row(compromiso="B dos", plazo="2026-10-21"),
+    ]
+    assert cli("import", str(write_csv(tmp_path / "actas.csv", rows))).returncode == 0
+    ids = _ids(sqlite_engine)
+    acta = tmp_path / "acta-12.pdf"
+    acta.write_bytes(pdf_bytes("Acta N° 12"))
+    added = cli("evidence", "add", str(ids["A"]), str(acta), "--acta", "--by", "secretaria")
+    assert added.returncode == 0 and "al acta del compromiso" in added.stdout
+    for name in "AB":
+        listed = cli.json("evidence", "list", str(ids[name]))
+        assert [(e["nombre"], e["del_acta"]) for e in listed] == [("acta-12.pdf", True)]
+    text_file = tmp_path / "nota.pdf"
+    text_file.write_text("no soy un PDF")
+    refused = cli("evidence", "add", str(ids["A"]), str(text_file))
+    assert refused.returncode == 1 and "se reconoce por su contenido" in refused.stderr
+    assert cli("audit", "verify").returncode == 0
+    with sqlite_engine.begin() as connection:
+        connection.execute(text("UPDATE evidence SET name = 'otra.pdf' WHERE acta_id IS NOT NULL"))
+    tampered = cli("audit", "verify")
+    assert tampered.returncode == 1 and "acta N° 1: evidencia: la entrada 1 fue modificada" in (
+        tampered.stderr
+    )
