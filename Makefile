@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench faults distributed-check clean
+.PHONY: demo test lint bench faults distributed-check mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,17 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2
 
+MUTATION_STAMP := $(VENV)/.mutation-installed
+$(MUTATION_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet --editable '.[test,mutation]'
+	touch $(MUTATION_STAMP)
+
+# Mutation testing of the rules that decide money, dates and mail (mutmut;
+# the modules and the tests are listed under [tool.mutmut] in pyproject.toml):
+# var/mutation/results.json and every surviving mutant. Not part of make test.
+mutation: $(STAMP) $(MUTATION_STAMP)
+	$(BIN)/python -m checks.mutation
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
@@ -46,4 +57,4 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) var build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var build mutants *.egg-info .pytest_cache .ruff_cache .hypothesis

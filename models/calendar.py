@@ -77,8 +77,6 @@ class BusinessCalendar:
         """The ``days``-th business day after ``start`` (counting from the
         day after, as Ley 19.880 does); negative ``days`` count backwards.
         ``add(start, 0)`` is ``start`` rolled forward to a business day."""
-        if days == 0:
-            return self.roll_forward(start)
         # A year holds at least 240 business days: cover enough years.
         span = timedelta(days=abs(days) * 2 + 31)
         self._cover(start - span, start + span)

@@ -107,7 +107,7 @@ def _status(state: State, fact: Fact) -> State:
         # A verified report keeps the date the responsable reported as the
         # fulfilment date; a fulfilment recorded directly is verified by the
         # same act, on its own date.
-        reported = state.reported_on if state.status == StoredStatus.INFORMADO else None
+        reported = state.reported_on  # set only while informado
         return replace(
             cleared,
             fulfilled_on=reported or on,
@@ -125,7 +125,7 @@ def apply_fact(state: State, fact: Fact, calendar: BusinessCalendar) -> State:
     if fact.field == "status":
         return _status(state, fact)
     if fact.field == "executed_amount":
-        return replace(state, executed_amount=int(fact.new_value or 0))
+        return replace(state, executed_amount=int(str(fact.new_value)))
     if fact.field == "plazo" and fact.new_value:
         plazo = date.fromisoformat(fact.new_value)
         return replace(state, plazo=plazo, due_date=calendar.roll_forward(plazo))
@@ -163,13 +163,6 @@ def state_on(intervals: Sequence[Interval], day: date) -> State | None:
         if interval.valid_from <= day and (interval.valid_to is None or day < interval.valid_to):
             return interval.state
     return None
-
-
-def latest_on(facts: Iterable[Fact], field: str) -> date | None:
-    """The latest business date of a fact of ``field`` (for the rule that
-    facts of one field are recorded in date order)."""
-    dates = [fact.effective_on for fact in facts if fact.field == field]
-    return max(dates) if dates else None
 
 
 class CommitmentState(SQLModel, table=True):

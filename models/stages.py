@@ -98,20 +98,19 @@ def first_stage_on(due: date, calendar: BusinessCalendar, acta_date: date) -> da
     return on
 
 
-def following_stage_on(due: date, offset: int, calendar: BusinessCalendar) -> date:
-    """The date of the stage after ``offset``."""
-    return stage_on(due, next_offset(offset), calendar)
-
-
 def distance_words(due: date, day: date, calendar: BusinessCalendar) -> str:
     """``vence en 5 días hábiles``, ``vence hoy``, ``vencido hace 3 días
-    hábiles`` (singular for one)."""
+    hábiles`` (singular for one); ``vencido`` on a non-business day right
+    after the due date (no business day has passed)."""
+    if due == day:
+        return "vence hoy"
     distance = calendar.between(day, due)
-    if distance == 0 and due <= day:
-        return "vence hoy" if due == day else "vencido"
-    if distance > 0:
-        unit = "día hábil" if distance == 1 else "días hábiles"
-        return f"vence en {distance} {unit}"
-    late = -distance
-    unit = "día hábil" if late == 1 else "días hábiles"
-    return f"vencido hace {late} {unit}"
+    if due > day:
+        return f"vence en {distance} {_days(distance)}"
+    if distance == 0:
+        return "vencido"
+    return f"vencido hace {-distance} {_days(-distance)}"
+
+
+def _days(count: int) -> str:
+    return "día hábil" if count == 1 else "días hábiles"

@@ -93,9 +93,11 @@ def worker_name(call: str | None = None) -> str:
     return f"{HOST}:{os.getpid()}:{call or uuid.uuid4().hex[:8]}"
 
 
-def _running(pid: int) -> bool:
+def _running(pid: int, signal: Callable[[int, int], None] = os.kill) -> bool:
+    """Whether a process exists (signal 0 probes it; a process of another
+    user answers "not permitted", which still means it exists)."""
     try:
-        os.kill(pid, 0)
+        signal(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
@@ -126,8 +128,19 @@ def claim(
 ) -> list[Claimed]:
     """Claim up to ``limit`` due messages for ``worker``: one conditional
     update (only rows still ``pending``) tagged with a fresh token, then read
-    back exactly the rows that carry the token. ``ignore_backoff`` takes
-    messages waiting for a retry too (the operator fixed the server)."""
+    back exactly the rows that carry the token. When another dispatcher
+    took every chosen row first, choose again: an empty answer means that
+    nothing is due. ``ignore_backoff`` takes messages waiting for a retry
+    too (the operator fixed the server)."""
+    while True:
+        chosen, rows = _claim_once(engine, now, worker, limit, ignore_backoff)
+        if rows or not chosen:
+            return rows
+
+
+def _claim_once(
+    engine: Engine, now: datetime, worker: str, limit: int, ignore_backoff: bool
+) -> tuple[int, list[Claimed]]:
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
     with engine.begin() as connection:
@@ -142,7 +155,7 @@ def claim(
             candidates = candidates.with_for_update(skip_locked=True)
         ids = list(connection.execute(candidates).scalars())
         if not ids:
-            return []
+            return 0, []
         connection.execute(
             update(table)
             .where(table.c.id.in_(ids), table.c.status == OutboxStatus.PENDING)
@@ -156,7 +169,7 @@ def claim(
         rows = connection.execute(
             select(table).where(table.c.claimed_by == token).order_by(table.c.id)
         ).all()
-    return [
+    claimed = [
         Claimed(
             id=row.id,
             key=row.key,
@@ -173,6 +186,7 @@ def claim(
         )
         for row in rows
     ]
+    return len(ids), claimed
 
 
 def _finish(engine: Engine, message: Claimed, **values: object) -> None:

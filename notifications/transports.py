@@ -112,6 +112,14 @@ class SmtpTransport:
         try:
             client = await self._connect()
             await client.send_message(message)
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            # A wrong user or password is the installation's, not the
+            # message's: keep it queued until the settings are fixed.
+            await self._close()
+            raise TemporaryFailure(
+                f"el servidor SMTP rechazó la autenticación ({exc.code} {exc.message}); revise "
+                "CUMPLE_SMTP_USERNAME y CUMPLE_SMTP_PASSWORD"
+            ) from None
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [error.code for error in exc.recipients]
             await self._reset_if_broken()

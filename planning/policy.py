@@ -109,6 +109,8 @@ class Entry:
     link: str
     role: str
     stage: int
+    """Business days since the due date (negative before it); for a report
+    to verify, business days since the report."""
     kind: str = ReminderKind.DEADLINE
     reported_on: date | None = None
     returned_reason: str | None = None
@@ -159,14 +161,10 @@ class DayPlan:
     next_stage_on: dict[int, date] = field(default_factory=dict)
 
 
-def _sort_key(entry: Entry) -> tuple[int, int, date, int]:
-    # Reports to verify first, then most overdue, due today, nearest upcoming.
-    return (
-        0 if entry.to_verify else 1,
-        -entry.stage if entry.stage > 0 else 0,
-        entry.due_date,
-        entry.commitment_id,
-    )
+def _sort_key(entry: Entry) -> tuple[bool, date, int]:
+    # Reports to verify first, then by due date: the most overdue, those due
+    # today, the nearest upcoming.
+    return (not entry.to_verify, entry.due_date, entry.commitment_id)
 
 
 Linker = Callable[[int, Audience], str]
@@ -202,7 +200,7 @@ def plan_day(
         calendar = calendar_for(commitment.region_iso)
         if not calendar.is_business_day(day):
             continue  # nothing is sent on a non-business day of the región
-        if commitment.status == "informado" and commitment.reported_on is not None:
+        if commitment.status == "informado":
             lines = _verification(commitment, day, sent, calendar, plan)
         else:
             lines = _deadline(commitment, day, sent, calendar, plan)
@@ -212,14 +210,9 @@ def plan_day(
                 if commitment.id in digest.audiences:
                     continue  # one entry per commitment, whatever the roles
                 digest.audiences[commitment.id] = audience
+                words = ROLE_WORDS[audience]
                 digest.entries.append(
-                    Entry(
-                        **{
-                            **entry,
-                            "link": link(commitment.id, audience),
-                            "role": ROLE_WORDS[audience],
-                        }
-                    )
+                    Entry(**entry, link=link(commitment.id, audience), role=words)
                 )
     for digest in digests.values():
         digest.entries.sort(key=_sort_key)
@@ -238,8 +231,6 @@ def _base(commitment: DueCommitment, day: date, calendar: BusinessCalendar) -> d
         "due_date": commitment.due_date,
         "distance": distance_words(commitment.due_date, day, calendar),
         "acta": commitment.acta_label,
-        "link": "",
-        "role": "",
     }
 
 
@@ -247,7 +238,8 @@ def _verification(
     commitment: DueCommitment, day: date, sent: Sent, calendar: BusinessCalendar, plan: DayPlan
 ) -> list[tuple[Audience, dict[str, object]]]:
     reported = commitment.reported_on
-    assert reported is not None
+    if reported is None:  # an informado row always has its date; never guess one
+        raise ValueError(f"commitment {commitment.id} is informado without a reported date")
     stage = verification_stage(reported, day, calendar)
     if stage is None:
         plan.next_stage_on[commitment.id] = calendar.add(reported, 1)
@@ -274,7 +266,7 @@ def _deadline(
 ) -> list[tuple[Audience, dict[str, object]]]:
     stage = latest_stage(commitment.due_date, day, calendar, commitment.acta_date)
     if stage is None:
-        plan.next_stage_on[commitment.id] = _next_after(commitment, day)
+        plan.next_stage_on[commitment.id] = _next_after(commitment, calendar)
     else:
         plan.next_stage_on[commitment.id] = stage_on(
             commitment.due_date, next_offset(stage.offset), calendar
@@ -307,10 +299,9 @@ def _deadline(
                 audiences = (Audience.RESPONSABLE, *audiences)
     if not keys:
         return []
-    offset = calendar.between(commitment.due_date, day)
     entry = {
         **_base(commitment, day, calendar),
-        "stage": stage.offset if stage is not None and keys[0][0] == "plazo" else offset,
+        "stage": calendar.between(commitment.due_date, day),
         "kind": ReminderKind.DEADLINE.value,
         "returned_reason": reason,
         "keys": tuple(keys),
@@ -318,16 +309,13 @@ def _deadline(
     return [(audience, entry) for audience in audiences]
 
 
-def _next_after(commitment: DueCommitment, day: date) -> date:
-    """The first stage date after ``day`` (for a commitment with no stage
-    on ``day``: before its first stage, or its stage predates the acta)."""
-    calendar = calendar_for(commitment.region_iso)
-    on = first_stage_on(commitment.due_date, calendar, commitment.acta_date)
-    offset = calendar.between(commitment.due_date, on)
-    while on <= day:
-        offset = next_offset(offset)
-        on = stage_on(commitment.due_date, offset, calendar)
-    return on
+def _next_after(commitment: DueCommitment, calendar: BusinessCalendar) -> date:
+    """Where a commitment with no stage on a business day goes next: its
+    first stage not dated before the acta. (No stage on the day means either
+    that the first stage is still to come, or that the latest one predates
+    the acta; in both cases the first stage after the acta is later than
+    the day.)"""
+    return first_stage_on(commitment.due_date, calendar, commitment.acta_date)
 
 
 def _people(commitment: DueCommitment, audience: Audience, contacts: Contacts) -> list[Person]:

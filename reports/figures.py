@@ -249,9 +249,9 @@ def compute_figures(
             vencimiento=state.due_date,
             estado=status.value,
             informado_el=state.reported_on,
-            cumplido_el=state.fulfilled_on if status is Status.CUMPLIDO else None,
+            cumplido_el=state.fulfilled_on,
             verificacion=VERIFICATION_WORDS.get(status.value, "sin informe"),
-            verificado_el=state.verified_on if status is Status.CUMPLIDO else None,
+            verificado_el=state.verified_on,
             dias_atraso=late,
             nuevo_en_periodo=is_new,
             productos=fact.products,
@@ -266,7 +266,7 @@ def compute_figures(
             figures.by_territory.setdefault(fact.territory, Group(fact.territory)),
             figures.by_institution.setdefault(fact.institution, Group(fact.institution)),
         )
-        fulfilment = _fulfilment(fact, state, status, period, calendar)
+        fulfilment = _fulfilment(fact, state, period, calendar)
         if fulfilment is not None:
             figures.fulfilled.append(fulfilment)
         for group in groups:
@@ -284,7 +284,7 @@ def compute_figures(
             if fulfilment is not None:
                 group.fulfilled_on_time += fulfilment.a_tiempo
                 group.fulfilled_late += not fulfilment.a_tiempo
-        if status is Status.VENCIDO and late is not None:
+        if late is not None:
             figures.overdue.append(
                 Overdue(
                     fact.id, fact.territory, fact.institution, fact.text, fact.amount,
@@ -309,24 +309,18 @@ def compute_figures(
 
 
 def _fulfilment(
-    fact: CommitmentFact,
-    state: State,
-    status: Status,
-    period: Period,
-    calendar: BusinessCalendar,
+    fact: CommitmentFact, state: State, period: Period, calendar: BusinessCalendar
 ) -> Fulfilment | None:
     """The fulfilment verified within the period, judged on time or late
     by the due date in force on the fulfilment date."""
-    if status is not Status.CUMPLIDO or state.fulfilled_on is None or state.verified_on is None:
-        return None
-    if not period.contains(state.verified_on):
-        return None
-    then = state_on(fact.intervals, state.fulfilled_on) or state
-    days = max(calendar.between(then.due_date, state.fulfilled_on), 0)
+    fulfilled, verified = state.fulfilled_on, state.verified_on
+    if fulfilled is None or verified is None or not period.contains(verified):
+        return None  # a fulfilled state always has both dates
+    then = state_on(fact.intervals, fulfilled) or state
+    days = max(calendar.between(then.due_date, fulfilled), 0)
     return Fulfilment(
-        fact.id, fact.institution, fact.text, then.due_date, state.fulfilled_on,
-        state.verified_on, days == 0, days,
-    )  # fmt: skip
+        fact.id, fact.institution, fact.text, then.due_date, fulfilled, verified, days == 0, days
+    )
 
 
 def status_label(value: str) -> str:

@@ -18,14 +18,17 @@ from sqlalchemy.engine import Engine, make_url
 
 from models.db import make_engine
 from models.schema import init_database
+from tests.requirements import missing_in_ci
 
 pytest_plugins = ["tests.web_fixtures"]
 
 # Property tests explore new examples on every developer run; CI (CI=true)
-# replays a fixed seed so that a run's result does not depend on luck.
-settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+# replays a fixed seed, with more examples, so that a run's result does not
+# depend on luck. Tests that set their own max_examples scale it by the
+# profile's (see tests/test_import_properties.py).
+settings.register_profile("dev", max_examples=60)
+settings.register_profile("ci", derandomize=True, print_blob=True, max_examples=300)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 POSTGRES_URL = os.environ.get(
     "CUMPLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -117,6 +120,21 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI (``CI=true``) a missing test dependency fails the run at once,
+    whatever subset of tests was selected: nothing is skipped silently."""
+    if getattr(session.config, "workerinput", None) is not None:
+        return  # an xdist worker: the controller has checked
+    missing = missing_in_ci(os.environ, POSTGRES_URL, _postgres_reason)
+    if missing:
+        lines = "\n".join(f"  - {item}" for item in missing)
+        pytest.exit(
+            f"CI=true y faltan dependencias de las pruebas (ninguna prueba se omite en CI):\n"
+            f"{lines}",
+            returncode=3,
+        )
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Under pytest-xdist, a worker hands its PostgreSQL tally to the
     controller, which prints the summary."""
@@ -135,6 +153,15 @@ def pytest_testnodedown(node: object, error: object) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        reasons: dict[str, int] = {}
+        for report in skipped:
+            reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else "?"
+            reason = reason.removeprefix("Skipped: ")
+            reasons[reason] = reasons.get(reason, 0) + 1
+        listed = "; ".join(f"{reason} ({count})" for reason, count in sorted(reasons.items()))
+        terminalreporter.write_line(f"Omitidas: {len(skipped)} pruebas — {listed}", yellow=True)
     if _pg_state["reason"] is not None:
         terminalreporter.write_line(
             f"PostgreSQL: OMITIDO, no responde en {POSTGRES_URL} ({_pg_state['reason']})",

@@ -119,3 +119,53 @@ def test_local_date_across_dst_changes(instant: datetime, expected: date) -> Non
 def test_local_date_refuses_naive_datetimes() -> None:
     with pytest.raises(ValueError):
         local_date(datetime(2026, 1, 1), SANTIAGO)
+
+
+def _brute_between(calendar: BusinessCalendar, start: date, end: date) -> int:
+    """Business days in (start, end], one day at a time."""
+    low, high = (start, end) if end >= start else (end, start)
+    count = sum(
+        1
+        for n in range(1, (high - low).days + 1)
+        if calendar.is_business_day(low + timedelta(days=n))
+    )
+    return count if end >= start else -count
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        # A fresh calendar grows its table of business days both ways.
+        [(date(2031, 3, 3), 7), (date(2019, 12, 30), 3), (date(2025, 6, 2), -250)],
+        [(date(2019, 12, 30), -3), (date(2031, 3, 3), 40), (date(2024, 2, 29), 500)],
+        # Six years at once, forwards and backwards, from an empty table.
+        [(date(2026, 1, 5), 1500)],
+        [(date(2035, 6, 1), -1500)],
+        [(date(2026, 9, 19), 0), (date(2026, 9, 21), 0)],
+    ],
+)
+def test_a_fresh_calendar_counts_like_the_library(order: list[tuple[date, int]]) -> None:
+    calendar = BusinessCalendar("AN")  # not the shared one: its table starts empty
+    assert repr(calendar) == "BusinessCalendar('AN')"
+    library = calendar._holidays
+    for start, days in order:
+        expected = library.get_nth_working_day(start, days)
+        assert calendar.add(start, days) == expected
+        assert calendar.between(start, expected) == _brute_between(calendar, start, expected)
+    assert calendar.between(date(2019, 12, 31), date(2031, 1, 1)) == _brute_between(
+        calendar, date(2019, 12, 31), date(2031, 1, 1)
+    )
+    assert calendar.between(date(2026, 9, 21), date(2026, 9, 21)) == 0
+    assert calendar.holiday_name(date(2026, 9, 18)) == "Día de la Independencia"
+    assert calendar.holiday_name(date(2026, 9, 17)) is None
+
+
+def test_local_date_says_why_it_refuses() -> None:
+    with pytest.raises(ValueError, match=r"^local_date needs an aware datetime$"):
+        local_date(datetime(2026, 1, 1, 12, 0), SANTIAGO)
+
+
+def test_a_fresh_regional_calendar_keeps_its_own_holidays() -> None:
+    arica = BusinessCalendar("AP")
+    assert arica.add(date(2027, 6, 4), 1) == date(2027, 6, 8)  # 7 June is Arica's own
+    assert BusinessCalendar("AN").add(date(2027, 6, 4), 1) == date(2027, 6, 7)

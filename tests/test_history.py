@@ -116,12 +116,23 @@ def test_verify_chain_finds_every_kind_of_edit() -> None:
     assert verify_chain(links) == []
     edited = [*links[:1], Link(2, {"n": 99}, links[1].previous, links[1].digest), *links[2:]]
     assert [b.position for b in verify_chain(edited)] == [2]
+    assert [(b.position, b.message) for b in verify_chain(edited)] == [
+        (2, "la entrada 2 fue modificada")
+    ]
     removed = [links[0], *links[2:]]
-    messages = [b.message for b in verify_chain(removed)]
-    assert "falta la entrada 2 (sigue la 3)" in messages
-    assert "la entrada 3 no sigue a la anterior" in messages
+    assert [(b.position, b.message) for b in verify_chain(removed)] == [
+        (3, "falta la entrada 2 (sigue la 3)"),
+        (3, "la entrada 3 no sigue a la anterior"),
+    ]
     swapped = [links[1], links[0], *links[2:]]
-    assert verify_chain(swapped)
+    assert [(b.position, b.message) for b in verify_chain(swapped)] == [
+        (2, "falta la entrada 1 (sigue la 2)"),
+        (2, "la entrada 2 no sigue a la anterior"),
+        (1, "falta la entrada 3 (sigue la 1)"),
+        (1, "la entrada 1 no sigue a la anterior"),
+        (3, "falta la entrada 2 (sigue la 3)"),
+        (3, "la entrada 3 no sigue a la anterior"),
+    ]
 
 
 # --- what may be recorded --------------------------------------------------
@@ -333,3 +344,62 @@ def test_one_line_per_commitment_when_a_return_meets_a_deadline_stage() -> None:
     assert by_person["r@fosis.cl"][0].returned_reason == "Falta"
     assert len(by_person["r@fosis.cl"][0].keys) == 2
     assert {(r.kind, r.stage.offset) for r in plan.reminders} == {("plazo", 5), ("devolucion", 4)}
+
+
+def test_a_cancellation_reopened_and_a_fact_that_changes_nothing() -> None:
+    from models.history import state_rows
+
+    start = initial_state(date(2026, 9, 21), AN)
+    facts = [
+        fact(date(2026, 7, 1), 2, "executed_amount", "0"),  # no change: the replay goes on
+        fact(date(2026, 8, 20), 3, "status", "cancelado"),
+        fact(date(2026, 9, 1), 4, "status", "pendiente"),
+        fact(date(2026, 9, 2), 5, "executed_amount", "700"),
+    ]
+    intervals = replay(start, ACTA, facts, AN)
+    assert [(i.valid_from, i.valid_to, i.state.status, i.state.cancelled_on,
+             i.state.executed_amount) for i in intervals] == [
+        (ACTA, date(2026, 8, 20), "pendiente", None, 0),
+        (date(2026, 8, 20), date(2026, 9, 1), "cancelado", date(2026, 8, 20), 0),
+        (date(2026, 9, 1), date(2026, 9, 2), "pendiente", None, 0),
+        (date(2026, 9, 2), None, "pendiente", None, 700),
+    ]  # fmt: skip
+    report = [
+        fact(date(2026, 9, 18), 2, "status", "informado"),
+        fact(date(2026, 10, 2), 3, "status", "cumplido"),
+    ]
+    reported = replay(start, ACTA, report, AN)
+    done = reported[-1].state
+    assert (done.reported_on, done.fulfilled_on, done.verified_on) == (
+        date(2026, 9, 18),
+        date(2026, 9, 18),
+        date(2026, 10, 2),
+    )
+    assert state_rows(7, reported[-1:]) == [
+        {"commitment_id": 7, "valid_from": date(2026, 10, 2), "valid_to": None,
+         "status": "cumplido", "executed_amount": 0, "plazo": date(2026, 9, 21),
+         "due_date": date(2026, 9, 21), "fulfilled_on": date(2026, 9, 18),
+         "cancelled_on": None, "reported_on": date(2026, 9, 18),
+         "verified_on": date(2026, 10, 2), "verified_by": "g"},
+    ]  # fmt: skip
+    cancelled = replay(start, ACTA, [fact(date(2026, 8, 20), 2, "status", "cancelado")], AN)
+    assert state_rows(8, cancelled)[1]["cancelled_on"] == date(2026, 8, 20)
+
+
+def test_instants_in_the_chain_are_utc_wherever_the_server_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    monkeypatch.setenv("TZ", "America/Santiago")
+    time.tzset()
+    try:
+        local = datetime(2026, 9, 21, 9, 0, tzinfo=ZoneInfo("America/Santiago"))
+        assert canonical({"t": local}) == b'{"t":"2026-09-21T12:00:00.000000+00:00"}'
+        with pytest.raises(ValueError, match=r"^instants in the chain are aware$"):
+            canonical({"t": datetime(2026, 9, 21, 9, 0)})
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

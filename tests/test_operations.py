@@ -279,11 +279,17 @@ def test_deployments_are_the_declared_schedules() -> None:
         assert flow.name == spec.name  # the flow carries the schedule's name
 
 
-def test_kill_9_while_sending_loses_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_kill_9_while_sending_loses_nothing(tmp_path: Path, backend: str) -> None:
     from checks.faults import kill_trials
+    from checks.harness import postgres_available
 
+    if backend == "postgresql" and (reason := postgres_available()) is not None:
+        pytest.skip(f"PostgreSQL no responde: {reason}")
     (tmp_path / "data").mkdir()
-    result = kill_trials("sqlite", 4, tmp_path, random.Random(os.getpid()))
+    result = kill_trials(backend, 4, tmp_path, random.Random(os.getpid()))
     assert result.messages >= 300 and result.trials >= 1
     assert result.lost == 0 and result.unexplained == 0 and result.not_sent == 0, result
 

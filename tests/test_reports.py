@@ -151,6 +151,58 @@ def test_package_numbers_agree_across_every_file(
     assert [(r[0], r[6]) for r in overdue] == [(ids["B"], late_b)]
     changes = list(workbook["Cambios de plazo"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[6]) for r in changes] == [(ids["D"], "Retraso en la licitación")]
+    assert [c[3:6] for c in changes] == [
+        (datetime(2026, 7, 31), datetime(2026, 10, 9), datetime(2026, 7, 20))
+    ]
+
+    # Every sheet read back row by row, not only summed.
+    def rows_of(name: str) -> list[tuple[object, ...]]:
+        # Rates (floats) compared to 12 decimals: XLSX keeps 15 significant digits.
+        return [
+            tuple(round(v, 12) if isinstance(v, float) else v for v in row)
+            for row in workbook[name].iter_rows(min_row=2, values_only=True)
+        ]
+
+    assert rows_of("Por territorio") == [
+        ("Alto El Loa", 1, 3_000_000, 0, 0.0, 0, 0, 0, 0, 0, 0),
+        ("Loa Emprende", 5, 53_000_000, 20_000_000, round(20 / 53, 12), 1, 1, 1, 1, 0, 0),
+    ]
+    assert rows_of("Por institución") == [
+        ("FOSIS", 5, 53_000_000, 20_000_000, round(20 / 53, 12), 1, 1, 1, 1, 0, 0),
+        ("SERCOTEC", 1, 3_000_000, 0, 0.0, 0, 0, 0, 0, 0, 0),
+    ]
+    # F was due 1 September and fulfilled on the 10th: 2-4 and 7-10, 7 days.
+    assert rows_of("Cumplidos") == [
+        (ids["F"], "FOSIS", "F capacitación", datetime(2026, 9, 1), datetime(2026, 9, 10),
+         datetime(2026, 9, 10), "no", 7),
+        (ids["A"], "FOSIS", "A transferencia", datetime(2026, 9, 21), datetime(2026, 9, 17),
+         datetime(2026, 9, 17), "sí", 0),
+    ]  # fmt: skip
+    assert [(r[0], r[4], r[5]) for r in rows_of("Nuevos")] == [
+        (ids["C"], datetime(2026, 8, 3), None)
+    ]
+    assert rows_of("Vencidos") == [
+        (ids["B"], "Loa Emprende", "FOSIS", "B convocatoria", 20_000_000,
+         datetime.combine(AN.add(date(2026, 6, 15), 40), datetime.min.time()), late_b),
+    ]  # fmt: skip
+    summary = dict(rows_of("Resumen"))  # type: ignore[arg-type]
+    assert {k: summary[k] for k in (
+        "Compromisos al cierre", "Monto comprometido (CLP)", "Monto ejecutado (CLP)",
+        "Compromisos nuevos en el periodo", "Cumplidos en el periodo a tiempo",
+        "Cumplidos en el periodo con atraso", "Vencidos al cierre",
+        "Cambios de plazo acordados en el periodo",
+    )} == {
+        "Compromisos al cierre": 6, "Monto comprometido (CLP)": 56_000_000,
+        "Monto ejecutado (CLP)": 20_000_000, "Compromisos nuevos en el periodo": 1,
+        "Cumplidos en el periodo a tiempo": 1, "Cumplidos en el periodo con atraso": 1,
+        "Vencidos al cierre": 1, "Cambios de plazo acordados en el periodo": 1,
+    }  # fmt: skip
+    propir = {r[0]: r for r in rows_of("Compromisos")}
+    assert propir[ids["A"]][1:13] == (
+        "Loa Emprende", "Chile Emprende", "FOSIS", "A transferencia", "Acta de Consejo "
+        "Público-Privado N° 12 del 15 de junio de 2026", "Presupuesto regular", 15_000_000,
+        15_000_000, "no", datetime(2026, 6, 15), datetime(2026, 9, 17), datetime(2026, 9, 21),
+    )  # fmt: skip
 
     pdf = subprocess.run(
         ["pdftotext", "-layout", str(folder / "informe.pdf"), "-"],

@@ -119,3 +119,45 @@ def test_audiences() -> None:
 )
 def test_distance_words(due: date, day: date, words: str) -> None:
     assert distance_words(due, day, AN) == words
+
+
+@pytest.mark.parametrize(
+    ("offset", "audiences"),
+    [
+        (-10, (Audience.RESPONSABLE,)),
+        (-1, (Audience.RESPONSABLE,)),
+        (0, (Audience.RESPONSABLE,)),
+        # "after E": from the first business day after the due date.
+        (1, (Audience.RESPONSABLE, Audience.GERENTE)),
+        (5, (Audience.RESPONSABLE, Audience.GERENTE)),
+        (9, (Audience.RESPONSABLE, Audience.GERENTE)),
+        (10, (Audience.RESPONSABLE, Audience.GERENTE, Audience.DIRECTOR)),
+        (25, (Audience.RESPONSABLE, Audience.GERENTE, Audience.DIRECTOR)),
+    ],
+)
+def test_who_hears_at_each_offset(offset: int, audiences: tuple[Audience, ...]) -> None:
+    assert audiences_for(offset) == audiences
+
+
+@pytest.mark.parametrize(
+    ("due", "day", "words"),
+    [
+        (date(2026, 9, 21), date(2026, 9, 21), "vence hoy"),
+        (date(2026, 9, 22), date(2026, 9, 21), "vence en 1 día hábil"),
+        (date(2026, 9, 21), date(2026, 9, 17), "vence en 1 día hábil"),  # 18-20 are not
+        (date(2026, 9, 28), date(2026, 9, 21), "vence en 5 días hábiles"),
+        (date(2026, 9, 17), date(2026, 9, 21), "vencido hace 1 día hábil"),
+        (date(2026, 9, 17), date(2026, 9, 23), "vencido hace 3 días hábiles"),
+        # On the non-business days right after a Thursday due date.
+        (date(2026, 9, 17), date(2026, 9, 19), "vencido"),
+    ],
+)
+def test_how_far_a_due_date_is(due: date, day: date, words: str) -> None:
+    assert distance_words(due, day, AN) == words
+
+
+def test_a_stage_on_the_acta_date_is_sent() -> None:
+    due = date(2026, 9, 21)
+    e10 = date(2026, 9, 4)
+    assert first_stage_on(due, AN, e10) == e10  # not before the acta: sent
+    assert first_stage_on(due, AN, e10 + timedelta(days=1)) == date(2026, 9, 11)  # E-5

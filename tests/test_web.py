@@ -168,10 +168,21 @@ def test_update_from_the_form_is_recorded(app, site: dict[str, int], engine: Eng
         ("status", "gerente@loa.cl", date(2026, 10, 5)),
         ("executed_amount", "gerente@loa.cl", date(2026, 10, 5)),
     }
-    invalid = client.post(path, data={"csrf_token": csrf, "plazo": "2027-01-10"})
-    assert (
-        invalid.status_code == 400 and "--reason" not in invalid.text
-    ) or "motivo" in invalid.text.lower()
+    # A new due date without a reason is refused with the form's own words,
+    # on a commitment still open (this one is now fulfilled, hence closed).
+    other = f"/compromisos/{site['hostile']}"
+    invalid = client.post(other, data={"csrf_token": csrf, "plazo": "2027-01-10"})
+    assert invalid.status_code == 400
+    assert '<p class="aviso error" role="alert">Para cambiar el plazo indique el motivo.</p>' in (
+        invalid.text
+    )
+    closed = client.post(path, data={"csrf_token": csrf, "plazo": "2027-01-10", "motivo": "x"})
+    assert closed.status_code == 400 and "reábralo" in closed.text
+    with Session(engine) as session:
+        fields = session.scalars(
+            select(CommitmentEvent.field).where(CommitmentEvent.commitment_id == site["hostile"])
+        ).all()
+    assert fields == ["created"]
     no_csrf = client.post(path, data={"nota": "x"})
     assert no_csrf.status_code == 403
 

@@ -1,5 +1,5 @@
-"""Accounts: creating users with their role and scope, checking passwords
-(argon2), and what a user may see."""
+"""Accounts: creating users with their role and scope and checking
+passwords (argon2). What an account may see is :mod:`tracking.scope`."""
 
 from __future__ import annotations
 
@@ -124,24 +124,6 @@ def authenticate(session: Session, email: str, password: str) -> Account | None:
 @functools.cache
 def _dummy_hash() -> str:
     return _hasher().hash("cumple-usuario-inexistente")
-
-
-def can_see(session: Session, account: Account, commitment_id: int) -> bool:
-    """Whether a commitment exists and is in the account's scope: everything
-    for an admin, the región for a regional government, the territorios for
-    a gerente."""
-    from models.commitments import Commitment
-
-    row = session.execute(
-        select(Commitment.territory_id, Commitment.region_id).where(Commitment.id == commitment_id)
-    ).first()
-    if row is None:
-        return False
-    if account.role is Role.ADMIN:
-        return True
-    if account.role is Role.GORE:
-        return row.region_id == account.region_id
-    return row.territory_id in account.territory_ids
 
 
 def load_account(session: Session, user_id: int) -> Account | None:

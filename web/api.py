@@ -14,9 +14,10 @@ from sqlmodel import Session
 
 from importer import ImportFailed, Sheet, import_sheet
 from models.commitments import Status
-from tracking.accounts import Account, account_for_token, can_see
+from tracking.accounts import Account, account_for_token
 from tracking.errors import InvalidChange, NotFound, TrackingError
 from tracking.queries import CommitmentView, get_commitment, list_commitments
+from tracking.scope import can_see
 from tracking.updates import Change, apply_change, decide
 from web.pages import Identifier, scope_filters, today
 from web.registration import ACTA_FIELDS, ROW_FIELDS, scope_check

@@ -21,7 +21,7 @@ from models.commitments import STATUS_LABELS, Commitment, Status
 from models.dates import DateError, parse_date
 from models.money import AmountError, parse_clp
 from models.parties import Territory
-from tracking.accounts import Account, authenticate, can_see, load_account
+from tracking.accounts import Account, authenticate, load_account
 from tracking.errors import TrackingError
 from tracking.links import feed_token
 from tracking.queries import (
@@ -31,6 +31,7 @@ from tracking.queries import (
     list_commitments,
     status_totals,
 )
+from tracking.scope import can_see, scope_of
 from tracking.updates import Change, apply_change
 from web.security import CSRF_FIELD, csrf_matches, new_csrf_token
 
@@ -82,11 +83,7 @@ def current_account(request: Request) -> Account:
 
 
 def scope_filters(account: Account, **values: Any) -> Filters:
-    if account.role is Role.GERENTE:
-        values["territory_ids"] = account.territory_ids
-    elif account.role is Role.GORE:
-        values["region_id"] = account.region_id
-    return Filters(**values)
+    return Filters(**values, **scope_of(account))
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:

@@ -11,9 +11,10 @@ from sqlmodel import Session
 
 from models.commitments import Commitment
 from models.evidence import Evidence
-from tracking.accounts import Account, can_see
+from tracking.accounts import Account
 from tracking.errors import TrackingError
 from tracking.evidence import add_evidence
+from tracking.scope import can_see
 from tracking.updates import decide
 from web.links import evidence_file, store_uploads
 from web.pages import (
