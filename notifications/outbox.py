@@ -64,9 +64,7 @@ def release_expired(engine: Engine, now: datetime) -> int:
     with engine.begin() as connection:
         released = _requeue(connection, table.c.claimed_at < now - LEASE, now)
         claimers = connection.execute(
-            select(table.c.claimed_by)
-            .where(table.c.status == OutboxStatus.SENDING, table.c.claimed_by.is_not(None))
-            .distinct()
+            select(table.c.claimed_by).where(table.c.status == OutboxStatus.SENDING).distinct()
         ).scalars()
         dead = dead_claimers(claimers, HOST, _running)
         if dead:

@@ -313,9 +313,11 @@ def _fulfilment(
 ) -> Fulfilment | None:
     """The fulfilment verified within the period, judged on time or late
     by the due date in force on the fulfilment date."""
-    fulfilled, verified = state.fulfilled_on, state.verified_on
-    if fulfilled is None or verified is None or not period.contains(verified):
-        return None  # a fulfilled state always has both dates
+    verified = state.verified_on
+    if verified is None or not period.contains(verified):
+        return None
+    fulfilled = state.fulfilled_on
+    assert fulfilled is not None, "a verified fulfilment has its date"
     then = state_on(fact.intervals, fulfilled) or state
     days = max(calendar.between(then.due_date, fulfilled), 0)
     return Fulfilment(

@@ -254,7 +254,7 @@ def test_a_claim_reads_back_every_field_in_id_order(engine: Engine) -> None:
 def test_retry_now_takes_each_waiting_message_once(engine: Engine) -> None:
     from sqlalchemy import update
 
-    enqueue(engine, 4)
+    enqueue(engine, 5)
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     later = NOW + timedelta(hours=1)
     with engine.begin() as connection:
@@ -266,8 +266,11 @@ def test_retry_now_takes_each_waiting_message_once(engine: Engine) -> None:
         connection.execute(
             update(table).where(table.c.id == 4).values(next_attempt_at=NOW, claimed_at=NOW)
         )  # due anyway
-    assert [m.id for m in claim(engine, NOW, "w", 10)] == [4]
-    assert [m.id for m in claim(engine, NOW, "w", 10, ignore_backoff=True)] == [1, 2]
+        connection.execute(update(table).where(table.c.id == 5).values(next_attempt_at=NOW))
+    assert [m.id for m in claim(engine, NOW, "w", 10)] == [4, 5]
+    # Handed back (a failed delivery): due now, claimed at this instant.
+    assert release_claims_of(engine, "w", NOW) == 2
+    assert [m.id for m in claim(engine, NOW, "w", 10, ignore_backoff=True)] == [1, 2, 4, 5]
 
 
 def test_a_retry_waits_for_its_backoff_unless_retried_now(engine: Engine) -> None:
@@ -304,7 +307,7 @@ def test_expired_and_dead_claims_go_back_counted_and_due_now(engine: Engine) -> 
     ]  # fmt: skip
     assert {r.next_attempt_at for r in rows.values() if r.status == "pending"} == {NOW}
     # A malformed token does not hide the dead ones after it.
-    tokens = ["sin-formato", f"{HOST}:x:a:b", f"{HOST}:999999:a:b", f"{HOST}:1:a:b"]
+    tokens = ["", None, "sin-formato", f"{HOST}:x:a:b", f"{HOST}:999999:a:b", f"{HOST}:1:a:b"]
     assert dead_claimers(tokens, HOST, lambda pid: pid == 1) == [f"{HOST}:999999:a:b"]
 
 
@@ -328,3 +331,10 @@ def test_the_outbox_list_of_a_status(engine: Engine) -> None:
     failed = by_status(engine, "failed", limit=2)
     assert [m.id for m in failed] == [3, 2]  # newest first, at most the limit
     assert [m.id for m in by_status(engine, "pending")] == [5, 4]
+    from sqlalchemy import update
+
+    enqueue(engine, 501, "muchos")
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    with engine.begin() as connection:
+        connection.execute(update(table).values(status="failed"))
+    assert len(by_status(engine, "failed")) == 500  # a page by default
