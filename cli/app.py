@@ -5,6 +5,7 @@ traceback), 2 wrong usage (Click's own handling)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -184,6 +185,9 @@ def _fail(message: str) -> None:
 
 def main() -> None:
     """Entry point of the ``cumple`` console script."""
+    # Everything cumple writes (database, mail with valid links, evidence,
+    # packages, backups) is for its owner only: files 0600, folders 0700.
+    os.umask(0o077)
     try:
         app(prog_name="cumple")
     except ImportFailed as exc:

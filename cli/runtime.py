@@ -61,6 +61,7 @@ def open_runtime(
     """Settings with the command-line options on top, and an engine. Unless
     ``require_schema`` is false, the schema must be at the latest migration."""
     settings = load_settings(database_url=database_url, data_dir=data_dir)
+    settings.prepare_data_dir()
     database_file = sqlite_file(settings.database_url)
     if require_schema and database_file is not None and not database_file.exists():
         # Do not leave an empty database behind a read or an update.

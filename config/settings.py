@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 import tomllib
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,6 +29,31 @@ from sqlalchemy.exc import ArgumentError
 
 CONFIG_FILE = "cumple.toml"
 ENV_PREFIX = "CUMPLE_"
+
+
+SUPPORTED_DATABASES = "sqlite:///ruta/cumple.db o postgresql://usuario@servidor:5432/base"
+
+
+def normalise_database_url(value: str) -> str:
+    """``value`` as the URL the installed drivers open: ``postgres://`` and
+    ``postgresql://`` (any driver) become ``postgresql+psycopg://``;
+    SQLite stays as it is. Raises ``ValueError`` (Spanish) for anything that
+    is not a URL or names a database cumple does not support."""
+    try:
+        url = make_url(value.strip())
+    except ArgumentError:
+        raise ValueError(
+            f"no es una URL de base de datos válida (ejemplo: {SUPPORTED_DATABASES})"
+        ) from None
+    backend = url.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if backend == "sqlite":
+        return url.render_as_string(hide_password=False)
+    raise ValueError(
+        f"la base de datos «{backend}» no está soportada; use SQLite o PostgreSQL "
+        f"(ejemplo: {SUPPORTED_DATABASES})"
+    )
 
 
 class ConfigError(Exception):
@@ -61,6 +87,27 @@ class Settings(BaseSettings):
     report_sender: str = "Coordinación Regional de Seguimiento de Compromisos"
     log_format: Literal["json", "text"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Limits on what users send (README, "Seguridad"). A file or request over
+    # one of them is refused with a message that names the limit.
+    import_max_rows: int = Field(default=200_000, ge=1)
+    import_max_columns: int = Field(default=100, ge=1)
+    import_max_mb: int = Field(default=100, ge=1)
+    """Uncompressed size of a workbook, or size of a CSV, in MB."""
+    import_max_line_kb: int = Field(default=64, ge=1)
+    """Longest CSV line, and longest text of one workbook cell, in KB."""
+    max_request_mb: int = Field(default=50, ge=1)
+    """Largest request body the web accepts, refused before it is read."""
+    preview_minutes: int = Field(default=60, ge=1)
+    """How long an unconfirmed import preview is kept before it is removed."""
+    feed_days: int = Field(default=365, ge=1)
+    """How long a calendar feed link works before a new one is needed."""
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_concurrency: int = Field(default=2, ge=1, le=64)
+    """Password checks (argon2, ~100 MB each) running at once per process."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks of reverse proxies whose
+    ``X-Forwarded-For`` is believed (e.g. ``127.0.0.1,10.0.0.0/8``)."""
 
     @classmethod
     def settings_customise_sources(
@@ -76,13 +123,18 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _valid_database_url(cls, value: str) -> str:
-        try:
-            make_url(value)
-        except ArgumentError:
-            raise ValueError(
-                "no es una URL de SQLAlchemy válida (ejemplo: sqlite:///./var/cumple.db "
-                "o postgresql+psycopg://usuario@127.0.0.1:5432/cumple)"
-            ) from None
+        return normalise_database_url(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, value: str) -> str:
+        for part in filter(None, (item.strip() for item in value.split(","))):
+            try:
+                ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"«{part}» no es una dirección o red IP (ejemplo: 127.0.0.1,10.0.0.0/8)"
+                ) from None
         return value
 
     @field_validator("timezone")
@@ -124,6 +176,12 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
+    def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The networks of :attr:`trusted_proxies`, parsed."""
+        parts = (item.strip() for item in self.trusted_proxies.split(","))
+        return tuple(ip_network(part, strict=False) for part in parts if part)
+
+    @property
     def mail_dir(self) -> Path:
         """Where the local SMTP sink stores one ``.eml`` per message."""
         return self.data_dir / "mail"
@@ -136,6 +194,14 @@ class Settings(BaseSettings):
     def evidence_dir(self) -> Path:
         """Evidence files, stored by their SHA-256 (never overwritten)."""
         return self.data_dir / "evidencias"
+
+    def prepare_data_dir(self) -> Path:
+        """Create ``DATA_DIR`` readable by its owner only (0700), or close an
+        existing one to others; it holds the database, mail with valid links,
+        evidence, packages and backups."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.data_dir.chmod(0o700)
+        return self.data_dir
 
     def safe_database_url(self) -> str:
         """The database URL with any password masked, for messages and logs."""

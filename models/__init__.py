@@ -4,7 +4,7 @@ Importing this package registers every table on ``SQLModel.metadata``.
 Models import no flows, notifications, CLI or web code.
 """
 
-from models.accounts import ApiToken, Role, User, UserTerritory
+from models.accounts import ApiToken, LoginAttempt, Role, User, UserTerritory
 from models.commitments import (
     Acta,
     ActaKind,
@@ -23,7 +23,9 @@ from models.packages import Package, PackageDelivery
 from models.parties import Contact, ContactRole, Institution, Territory
 from models.protocols import Periodicity, Protocol, ProtocolRecipient
 from models.reminders import (
+    CycleFailure,
     CycleRun,
+    FailureKind,
     OutboxMessage,
     OutboxStatus,
     Reminder,
@@ -42,10 +44,13 @@ __all__ = [
     "Comuna",
     "Contact",
     "ContactRole",
+    "CycleFailure",
     "CycleRun",
     "Evidence",
     "EvidenceKind",
+    "FailureKind",
     "Institution",
+    "LoginAttempt",
     "OutboxMessage",
     "OutboxStatus",
     "Package",

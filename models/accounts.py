@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.timestamps import timestamp_field
+from models.timestamps import UTCDateTime, timestamp_field
 
 
 class Role(StrEnum):
@@ -28,6 +28,13 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     region_id: int | None = Field(default=None, foreign_key="region.id")
     active: bool = True
+    """False once disabled (``cumple users disable``): no login, no session,
+    no API token, no calendar feed."""
+    session_version: int = 0
+    """Raised by logout, a password change or disabling: every session
+    cookie carrying an older version stops working."""
+    feed_version: int = 0
+    """Raised to revoke (rotate) every calendar feed link of this user."""
     created_at: datetime = timestamp_field()
 
 
@@ -53,3 +60,19 @@ class ApiToken(SQLModel, table=True):
     token_sha256: str = Field(max_length=64, unique=True)
     name: str = Field(max_length=100)
     created_at: datetime = timestamp_field()
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    """Set by ``cumple users revoke`` or ``disable``: the token stops working."""
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A login attempt, reserved before the password is checked, keyed by
+    client address (``ip:…``) and by normalised e-mail (``email:…``); kept in
+    the database so every process of the service counts the same attempts."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True)
+    attempted_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))

@@ -118,3 +118,30 @@ class CycleRun(SQLModel, table=True):
     failed: int = 0
     packages: int = 0
     orchestrator: str = Field(default="direct", max_length=20)
+
+
+class FailureKind(StrEnum):
+    PACKAGE = "paquete"
+    MESSAGE = "correo"
+
+
+class CycleFailure(SQLModel, table=True):
+    """Something one daily cycle could not do (one región's package, one
+    message) while it went on with the rest; ``cumple status`` and the web
+    show the unresolved ones. ``resolved_at`` is set when a later cycle
+    succeeds at the same thing."""
+
+    __tablename__ = "cycle_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_date: date = Field(index=True)
+    kind: str = Field(max_length=20)
+    region_id: int | None = Field(default=None, foreign_key="region.id")
+    period: str | None = Field(default=None, max_length=20)
+    subject: str = Field(max_length=300)
+    """What failed, in Spanish (e.g. "Paquete 2026-Q3 de la Región de Atacama")."""
+    error: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = timestamp_field()
+    resolved_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )

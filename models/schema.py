@@ -36,9 +36,13 @@ def head_revision() -> str:
     """The latest migration: revisions are numbered like their files
     (``0006_api_tokens.py`` has revision ``0006``; a test holds Alembic's
     own head to this)."""
+    return max(known_revisions(), default="")
+
+
+def known_revisions() -> frozenset[str]:
+    """Every migration this version of cumple knows, oldest to newest."""
     folder = resources.files("models") / "migrations" / "versions"
-    numbers = [m.group(1) for f in folder.iterdir() if (m := MIGRATION_FILE.match(f.name))]
-    return max(numbers, default="")
+    return frozenset(m.group(1) for f in folder.iterdir() if (m := MIGRATION_FILE.match(f.name)))
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -19,6 +19,13 @@ from sqlalchemy.engine import make_url
 
 from models.db import sqlite_file
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_DUMP_MAGIC = b"PGDMP"
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
 
 class BackupError(Exception):
     """A backup or restore that could not be done (message in Spanish)."""
@@ -65,17 +72,85 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} falló: {detail}")
 
 
-def _check_sqlite(path: Path) -> None:
+def _check_sqlite(path: Path) -> str | None:
+    """Integrity of the SQLite file ``path``; returns its schema revision
+    (``None`` when it has no ``alembic_version``)."""
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
+            has_version = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+            revision = (
+                connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                if has_version
+                else None
+            )
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{path} no es una base de datos SQLite válida ({exc}).") from None
     if verdict != "ok":
         raise BackupError(f"{path} está dañada: {verdict}.")
+    return str(revision[0]) if revision else None
+
+
+def _pg_dump_revision(path: Path) -> str | None:
+    """The schema revision stored in a ``pg_dump`` custom-format file, read
+    by ``pg_restore`` itself (which also checks the file's format)."""
+    result = subprocess.run(
+        [_tool("pg_restore"), "--data-only", "--table=alembic_version", "--file=-", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        detail = " ".join(result.stderr.split())[:300]
+        raise BackupError(f"{path} no es un respaldo legible de PostgreSQL ({detail}).")
+    rows = result.stdout.split("COPY public.alembic_version", 1)
+    if len(rows) < 2:
+        return None
+    data = rows[1].split("\n", 1)[-1].strip().splitlines()
+    return data[0].strip() if data and data[0].strip() != "\\." else None
+
+
+def inspect_backup(source: Path) -> tuple[str, str]:
+    """``(backend, revision)`` of a file made by ``cumple backup``, checked
+    without touching any database: its format (SQLite file or ``pg_dump``
+    custom format), its integrity, and a schema revision this version of
+    cumple knows. Anything else raises :class:`BackupError` in Spanish."""
+    from models.schema import known_revisions
+
+    if not source.is_file():
+        raise BackupError(f"no existe el respaldo {source}.")
+    with source.open("rb") as handle:
+        header = handle.read(16)
+    if header == SQLITE_MAGIC:
+        backend, revision = "sqlite", _check_sqlite(source)
+    elif header.startswith(PG_DUMP_MAGIC):
+        backend, revision = "postgresql", _pg_dump_revision(source)
+    else:
+        what = "está vacío" if not header else "no es una base SQLite ni un archivo de pg_dump"
+        raise BackupError(
+            f"{source} no es un respaldo de cumple: {what}. "
+            "Use un archivo creado por «cumple backup»."
+        )
+    if revision is None:
+        raise BackupError(
+            f"{source} no es un respaldo de cumple: "
+            "no tiene la tabla alembic_version de su esquema."
+        )
+    if revision not in known_revisions():
+        raise BackupError(
+            f"{source} tiene el esquema {revision}, que esta versión de cumple no conoce "
+            "(¿es de una versión más nueva?); actualice cumple antes de restaurarlo."
+        )
+    return backend, revision
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in SQLITE_SIDE_FILES]
 
 
 def backup(database_url: str, destination: Path) -> BackupResult:
@@ -93,6 +168,8 @@ def backup(database_url: str, destination: Path) -> BackupResult:
             target = sqlite3.connect(partial)
             try:
                 source.backup(target)
+                # The copy is one self-contained file: no WAL beside it.
+                target.execute("PRAGMA journal_mode=DELETE")
             finally:
                 target.close()
                 source.close()
@@ -108,7 +185,8 @@ def backup(database_url: str, destination: Path) -> BackupResult:
             backend = "postgresql"
         os.replace(partial, destination)
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, *_side_files(partial), *_side_files(destination)):
+            leftover.unlink(missing_ok=True)
     return BackupResult(destination, destination.stat().st_size, backend)
 
 
@@ -116,11 +194,15 @@ def restore(database_url: str, source: Path) -> str:
     """Replace the contents of the database at ``database_url`` with the
     backup ``source``; returns the backend. All or nothing: SQLite copies
     page by page under one lock, ``pg_restore`` runs in one transaction."""
-    if not source.is_file():
-        raise BackupError(f"no existe el respaldo {source}.")
+    backend, _revision = inspect_backup(source)
     target_file = sqlite_file(database_url)
+    wanted = "sqlite" if target_file is not None else "postgresql"
+    if backend != wanted:
+        raise BackupError(
+            f"{source} es un respaldo de {NAMES[backend]} y la base configurada es "
+            f"{NAMES[wanted]}; restáurelo en una base {NAMES[backend]}."
+        )
     if target_file is not None:
-        _check_sqlite(source)
         target_file.parent.mkdir(parents=True, exist_ok=True)
         origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         target = sqlite3.connect(target_file, timeout=30)

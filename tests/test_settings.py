@@ -68,7 +68,7 @@ def test_precedence_option_over_env_over_toml(
         ("CUMPLE_SMTP_PORT", "70000", "smtp_port"),
         ("CUMPLE_SMTP_SECURITY", "ssl", "smtp_security"),
         ("CUMPLE_TIMEZONE", "Marte/Olympus", "zona horaria"),
-        ("CUMPLE_DATABASE_URL", "not a url", "URL de SQLAlchemy"),
+        ("CUMPLE_DATABASE_URL", "not a url", "URL de base de datos válida"),
         ("CUMPLE_BASE_URL", "ftp://x", "http://"),
     ],
 )
