@@ -26,7 +26,14 @@ from cli.runtime import (
     open_runtime,
 )
 from config import ConfigError
-from importer import ConcurrentImport, ImportFailed, ImportReport, UnreadableFile, import_file
+from importer import (
+    ConcurrentImport,
+    ImportFailed,
+    ImportReport,
+    Limits,
+    UnreadableFile,
+    import_file,
+)
 from models.schema import SchemaNotReady, init_database
 from operations.backup import BackupError
 from tracking.errors import TrackingError
@@ -120,7 +127,12 @@ def import_command(
             bar.update(task, completed=done, total=total)
 
         report = import_file(
-            runtime.engine, file, actor=actor_name(by), dry_run=dry_run, progress=progress
+            runtime.engine,
+            file,
+            actor=actor_name(by),
+            dry_run=dry_run,
+            progress=progress,
+            limits=Limits.from_settings(runtime.settings),
         )
     typer.echo(_import_summary(report))
 

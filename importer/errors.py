@@ -27,3 +27,8 @@ class ImportFailed(Exception):
 
 class UnreadableFile(Exception):
     """The file cannot be read at all (format, encoding, corruption)."""
+
+
+class LimitExceeded(UnreadableFile):
+    """The file is over one of the importer's limits; the message names the
+    limit and its setting (``CUMPLE_IMPORT_MAX_*``)."""

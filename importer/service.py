@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from importer.errors import ImportFailed, RowError
+from importer.limits import Limits
 from importer.reader import Sheet, read_sheet
 from importer.rows import CommitmentRow, Progress, RegionIndex, parse_sheet
 from importer.writer import write_rows
@@ -53,11 +54,14 @@ def import_file(
     actor: str,
     dry_run: bool = False,
     progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Import ``path`` in one transaction. Raises :class:`ImportFailed` with
     every mistake (nothing written), ``UnreadableFile`` when the file cannot
-    be read, or :class:`ConcurrentImport`."""
-    return import_sheet(engine, read_sheet(path), actor=actor, dry_run=dry_run, progress=progress)
+    be read or is over ``limits`` (default: the settings' defaults; callers
+    pass ``Limits.from_settings(settings)``), or :class:`ConcurrentImport`."""
+    sheet = read_sheet(path, limits)
+    return import_sheet(engine, sheet, actor=actor, dry_run=dry_run, progress=progress)
 
 
 def import_sheet(
@@ -106,4 +110,11 @@ def import_sheet(
     )
 
 
-__all__ = ["ConcurrentImport", "ImportFailed", "ImportReport", "RowError", "import_file"]
+__all__ = [
+    "ConcurrentImport",
+    "ImportFailed",
+    "ImportReport",
+    "Limits",
+    "RowError",
+    "import_file",
+]

@@ -199,6 +199,57 @@ def _contacts(
     return ids
 
 
+def new_directors(session: Session, rows: Sequence[CommitmentRow]) -> list[RowError]:
+    """One error per row whose ``institucion_director_email`` is not
+    already a director of that institution in that región: writing it would
+    create a director contact (who then hears about every territorio of the
+    región). Only an administrator may do that; the web and the API ask
+    this before a non-administrator's rows are written."""
+    named = [row for row in rows if row.director_email]
+    if not named:
+        return []
+    institutions = {
+        r.name_key: r.id
+        for r in lookup(
+            session,
+            (Institution.id, Institution.name_key),
+            Institution.name_key,
+            [row.institution_key for row in named],
+            lambda r: r.name_key,
+        ).values()
+    }
+    scopes = [Contact.scope_for(i, None) for i in institutions.values()]
+    stored = set(
+        lookup(
+            session,
+            (Contact.role, Contact.region_id, Contact.scope, Contact.email),
+            Contact.scope,
+            scopes,
+            lambda r: (r.role, r.region_id, r.scope, r.email),
+        )
+    )
+    refused = []
+    for row in named:
+        institution_id = institutions.get(row.institution_key)
+        key = (
+            ContactRole.DIRECTOR.value,
+            row.region_id,
+            Contact.scope_for(institution_id, None) if institution_id else "",
+            row.director_email,
+        )
+        if institution_id is None or key not in stored:
+            refused.append(
+                RowError(
+                    row.row,
+                    "institucion_director_email",
+                    "solo un administrador puede registrar o cambiar el director(a) de una "
+                    "institución; deje el campo vacío o use el correo del director(a) ya "
+                    "registrado",
+                )
+            )
+    return refused
+
+
 def _acta_db_key(row: CommitmentRow, territories: dict[tuple[int, str], int]) -> ActaDbKey:
     key = row.acta_key
     return (

@@ -14,6 +14,7 @@ PROGRAMS = {
     "soffice": "LibreOffice (paquete Debian libreoffice-calc-nogui)",
     "pdftotext": "poppler-utils (pdftotext)",
     "pdftoppm": "poppler-utils (pdftoppm)",
+    "time": "GNU time (paquete Debian time, /usr/bin/time: memoria máxima de un proceso)",
 }
 
 

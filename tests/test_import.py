@@ -352,5 +352,5 @@ def test_unreadable_files(
 
 def test_control_characters_are_refused(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as info:
-        run(engine, write_csv(tmp_path / "a.csv", [row(compromiso="a\x00b")]))
+        run(engine, write_csv(tmp_path / "a.csv", [row(compromiso="a\x01b")]))
     assert info.value.errors[0].column == "compromiso"

@@ -1,0 +1,1 @@
+"""The project's own hostile files: built, never committed (see corpus.py)."""
