@@ -15,6 +15,7 @@ from cli.render import (
     commitments_table,
     console,
     long_date,
+    plain,
     print_csv,
     print_json,
     size_label,
@@ -151,7 +152,7 @@ def show_command(
     details.add_column(style="bold")
     details.add_column()
     for label, value in rows:
-        details.add_row(label, value)
+        details.add_row(label, plain(value))
     out.print(details)
     table = Table(title="Historial", header_style="bold")
     for column in (
@@ -170,12 +171,12 @@ def show_command(
         table.add_row(
             format_datetime(event.recorded_at, "dd-MM-yyyy HH:mm", tzinfo=zone, locale="es_CL"),
             long_date(event.effective_on),
-            event.actor,
+            plain(event.actor),
             field_label(event.field),
-            event_value(event, event.old_value),
-            event_value(event, event.new_value),
-            event.reason or "",
-            event.rectifies or "",
+            plain(event_value(event, event.old_value)),
+            plain(event_value(event, event.new_value)),
+            plain(event.reason or ""),
+            plain(event.rectifies or ""),
         )
     out.print(table)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.render import FormatOption, OutputFormat, console, print_csv, print_json
+from cli.render import FormatOption, OutputFormat, console, plain, print_csv, print_json
 from cli.runtime import (
     DatabaseUrlOption,
     DataDirOption,
@@ -61,6 +61,11 @@ def run_command(
     )
     if report.packages:
         typer.echo(f"Paquetes de información armados y enviados: {report.packages}.")
+    if report.package_failures:
+        typer.echo(
+            f"Paquetes que no se pudieron armar: {report.package_failures}; "
+            "véalos con «cumple status» (se reintentan en el próximo ciclo)."
+        )
     if report.failed:
         typer.echo("Revise los correos no entregados con «cumple outbox».")
 
@@ -149,9 +154,9 @@ def outbox_command(
         table.add_row(
             str(record["id"]),
             str(record["fecha_ciclo"] or ""),
-            str(record["destinatario"]),
-            str(record["asunto"]),
+            plain(str(record["destinatario"])),
+            plain(str(record["asunto"])),
             str(record["intentos"]),
-            str(record["error"] or ""),
+            plain(str(record["error"] or "")),
         )
     console().print(table)

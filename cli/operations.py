@@ -30,6 +30,10 @@ def _moment(value: datetime | None, zone: object) -> str:
     return value.astimezone(zone).strftime("%d-%m-%Y %H:%M")  # type: ignore[arg-type]
 
 
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def status_command(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="Salida: table o json.")
@@ -71,6 +75,16 @@ def status_command(
                         {"id": f.id, "destinatario": f.recipient, "error": f.error}
                         for f in status.failed
                     ],
+                    "fallas_sin_resolver": [
+                        {
+                            "tipo": f.kind,
+                            "que": f.subject,
+                            "error": f.error,
+                            "ciclo": f.cycle_date.isoformat(),
+                            "desde": f.created_at.isoformat(),
+                        }
+                        for f in status.failures
+                    ],
                     "proximas_ejecuciones": [
                         {"nombre": run.name, "cuando": run.at.isoformat()}
                         for run in status.next_runs
@@ -107,6 +121,14 @@ def status_command(
         for failed in status.failed:
             typer.echo(f"  N° {failed.id} a {failed.recipient}: {failed.error or 'sin detalle'}")
         typer.echo("Véalos todos con «cumple outbox».")
+    if status.failures:
+        typer.echo(f"Fallas sin resolver ({len(status.failures)}):")
+        for failure in status.failures:
+            typer.echo(
+                f"  {failure.subject}: {_clip(failure.error)} "
+                f"(último intento: ciclo del {format_long(failure.cycle_date)})"
+            )
+        typer.echo("Se reintentan en cada ciclo diario y se cierran cuando resultan.")
     typer.echo(f"Próximas ejecuciones ({runtime.settings.timezone}):")
     for run in status.next_runs:
         typer.echo(f"  {_moment(run.at, zone)}  {run.name} — {run.description}")

@@ -12,10 +12,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from models.commitments import STATUS_LABELS
 from models.dates import format_long
 from models.money import format_bytes, format_clp
+from reports.safe_text import neutralise_cell
 from tracking.queries import CommitmentView
 
 
@@ -40,16 +42,30 @@ def print_json(records: Sequence[dict[str, Any]]) -> None:
     sys.stdout.write(json.dumps(list(records), ensure_ascii=False, indent=2) + "\n")
 
 
+def csv_cell(value: Any) -> Any:
+    """One CSV cell for people: lists as JSON, text neutralised against
+    formulas (:func:`reports.safe_text.neutralise_cell`), numbers as they
+    are (a negative amount stays a number)."""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return neutralise_cell(value)
+    return value
+
+
 def print_csv(records: Sequence[dict[str, Any]], fields: Sequence[str]) -> None:
+    """``records`` as CSV on standard output; the JSON output keeps the
+    exact text."""
     writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow(
-            {
-                key: json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
-                for key, value in record.items()
-            }
-        )
+        writer.writerow({key: csv_cell(value) for key, value in record.items()})
+
+
+def plain(text: str) -> Text:
+    """User text for a Rich table or line, never read as markup (a
+    commitment reading ``[/x]`` made Rich raise, ``[bold]`` restyled it)."""
+    return Text(text)
 
 
 def commitments_table(views: Sequence[CommitmentView], title: str | None = None) -> Table:
@@ -68,9 +84,9 @@ def commitments_table(views: Sequence[CommitmentView], title: str | None = None)
             due += f"\n(plazo {view.plazo:%d-%m-%Y})"
         table.add_row(
             str(view.id),
-            view.territorio,
-            view.institucion,
-            view.compromiso,
+            plain(view.territorio),
+            plain(view.institucion),
+            plain(view.compromiso),
             format_clp(view.monto, empty="—"),
             format_clp(view.monto_ejecutado),
             due,

@@ -71,10 +71,16 @@ def report_command(
     if out is not None and out.exists() and not out.is_dir():
         raise UserError(f"--out: «{out}» existe y no es una carpeta.")
     now = datetime.now(UTC)
-    built = build_package(
-        runtime.engine, runtime.settings, found, chosen, out=out, now=now,
-        preliminary=preliminary and chosen.end >= today,
-    )  # fmt: skip
+    try:
+        built = build_package(
+            runtime.engine, runtime.settings, found, chosen, out=out, now=now,
+            preliminary=preliminary and chosen.end >= today,
+        )  # fmt: skip
+    except OSError as exc:
+        where = exc.filename or out or runtime.settings.reports_dir
+        raise UserError(
+            f"No se pudo escribir el paquete en «{where}»: {exc.strerror or exc}."
+        ) from None
     title = protocol.recipient_title if protocol else default_title(found)
     record_package(
         runtime.engine,

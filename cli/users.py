@@ -1,4 +1,5 @@
-"""``cumple users add``: accounts for the web application."""
+"""``cumple users``: accounts for the web application, their API tokens,
+and ending access (disabling an account, revoking tokens)."""
 
 from __future__ import annotations
 
@@ -28,10 +29,15 @@ def add_command(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Lee la contraseña de la entrada estándar.")
     ] = False,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help="Cambia el rol o el alcance de un usuario existente."),
+    ] = False,
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Crea un usuario (o cambia la contraseña, el rol y el alcance de uno existente)."""
+    """Crea un usuario, o cambia la contraseña de uno existente (y con --update, su rol y
+    alcance); una contraseña nueva cierra todas sus sesiones."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif sys.stdin.isatty():
@@ -47,6 +53,7 @@ def add_command(
             role=role,
             territories=territory or [],
             region=region,
+            update=update,
         )
         session.commit()
         typer.echo(f"Usuario {user.email} ({user.role}) listo.")
@@ -67,3 +74,67 @@ def token_command(
         token = new_api_token(session, email, name)
         session.commit()
     typer.echo(token)
+
+
+@app.command("disable")
+def disable_command(
+    email: Annotated[str, typer.Argument(help="Usuario que deja de tener acceso.")],
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Desactiva un usuario de inmediato: cierra sus sesiones, anula sus enlaces de
+    calendario y revoca sus tokens de la API."""
+    from tracking.accounts import disable_user
+
+    runtime = open_runtime(database_url, data_dir)
+    with Session(runtime.engine) as session:
+        revoked = disable_user(session, email)
+        session.commit()
+    typer.echo(
+        f"Usuario {email.strip().lower()} desactivado: sesiones cerradas, enlaces de "
+        f"calendario anulados y {revoked} token(s) revocado(s)."
+    )
+
+
+@app.command("tokens")
+def tokens_command(
+    email: Annotated[str, typer.Argument(help="Usuario dueño de los tokens.")],
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Lista los tokens de la API de un usuario (nombre, creación, estado); nunca el token."""
+    from tracking.accounts import list_tokens
+
+    runtime = open_runtime(database_url, data_dir)
+    zone = runtime.settings.zone
+    with Session(runtime.engine) as session:
+        tokens = list_tokens(session, email)
+    if not tokens:
+        typer.echo(f"{email.strip().lower()} no tiene tokens.")
+    for token in tokens:
+        created = token.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        state = (
+            f"revocado el {token.revoked_at.astimezone(zone):%Y-%m-%d %H:%M}"
+            if token.revoked_at
+            else "activo"
+        )
+        typer.echo(f"{token.name}\tcreado el {created}\t{state}")
+
+
+@app.command("revoke")
+def revoke_command(
+    email: Annotated[str, typer.Argument(help="Usuario dueño de los tokens.")],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Solo el token con este nombre (si no, todos).")
+    ] = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Revoca un token de la API de un usuario (--name) o todos los suyos."""
+    from tracking.accounts import revoke_tokens
+
+    runtime = open_runtime(database_url, data_dir)
+    with Session(runtime.engine) as session:
+        revoked = revoke_tokens(session, email, name)
+        session.commit()
+    typer.echo(f"{revoked} token(s) revocado(s).")

@@ -23,10 +23,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from config import Settings
 from models.db import make_engine
-from models.reminders import CycleRun
+from models.reminders import CycleRun, FailureKind
 from notifications.delivery import DeliveryReport, deliver
 from notifications.transports import Transport
 from planning.cycle import PlanReport, plan_cycle
+from tracking.failures import describe, package_subject, record_failure, resolve_failures
 
 log = logging.getLogger("cumple.cycle")
 T = TypeVar("T")
@@ -45,6 +46,7 @@ class CycleReport:
     retrying: int
     failed: int
     packages: int = 0
+    package_failures: int = 0
 
     def record(self) -> dict[str, object]:
         data = asdict(self)
@@ -89,19 +91,69 @@ def open_run(engine: Engine, day: date, orchestrator: str) -> int:
         return int(result.inserted_primary_key[0])
 
 
-def build_packages(engine: Engine, settings: Settings, day: date, now: datetime) -> int:
-    """Build and queue every information package due by ``day``."""
+@dataclass(frozen=True)
+class PackageOutcome:
+    built: int
+    failed: int
+
+
+def package_step(engine: Engine, settings: Settings, day: date, now: datetime) -> PackageOutcome:
+    """Build and queue every information package due by ``day``, each on
+    its own: a package that cannot be built or queued is recorded as a
+    :class:`~models.reminders.CycleFailure` (and logged with its traceback)
+    and the others go on; it is due again the next day, and its failure is
+    resolved when it is built. A transient database error is not the
+    package's fault and propagates, so :func:`resilient` retries the step."""
     from reports.build import build_package
     from reports.dispatch import due_packages, record_package
 
-    built_count = 0
+    built_count = failed = 0
     for due in due_packages(engine, day):
-        built = build_package(engine, settings, due.region, due.period, now=now)
-        package_id = record_package(
-            engine, settings, built, due.recipients, due.recipient_title, now, automatic=True
-        )
+        region_id, period_key = due.region.id, due.period.key
+        subject = package_subject(period_key, due.region.official_name)
+        try:
+            built = build_package(engine, settings, due.region, due.period, now=now)
+            package_id = record_package(
+                engine, settings, built, due.recipients, due.recipient_title, now, automatic=True
+            )
+        except DBAPIError as exc:
+            if transient(exc):
+                raise
+            failed += _package_failed(engine, day, now, subject, region_id, period_key, exc)
+            continue
+        except Exception as exc:
+            failed += _package_failed(engine, day, now, subject, region_id, period_key, exc)
+            continue
         built_count += package_id is not None
-    return built_count
+        resolve_failures(
+            engine, kind=FailureKind.PACKAGE, region_id=region_id, period=period_key, now=now
+        )
+    return PackageOutcome(built_count, failed)
+
+
+def _package_failed(
+    engine: Engine,
+    day: date,
+    now: datetime,
+    subject: str,
+    region_id: int,
+    period_key: str,
+    exc: Exception,
+) -> int:
+    log.error(
+        "paquete no armado", exc_info=exc,
+        extra={"region_id": region_id, "period": period_key, "error": describe(exc)[:300]},
+    )  # fmt: skip
+    record_failure(
+        engine, day=day, kind=FailureKind.PACKAGE, subject=subject, error=describe(exc),
+        now=now, region_id=region_id, period=period_key,
+    )  # fmt: skip
+    return 1
+
+
+def build_packages(engine: Engine, settings: Settings, day: date, now: datetime) -> int:
+    """How many packages :func:`package_step` built for ``day``."""
+    return package_step(engine, settings, day, now).built
 
 
 def close_run(
@@ -175,7 +227,7 @@ async def run_steps(
     log.info("ciclo iniciado", extra={"day": day.isoformat(), "orchestrator": orchestrator})
     run_id = await resilient("abrir", lambda: open_run(engine, day, orchestrator))
     plan = await resilient("planificar", lambda: plan_cycle(engine, settings, day, moment))
-    packages = await resilient("paquetes", lambda: build_packages(engine, settings, day, moment))
+    outcome = await resilient("paquetes", lambda: package_step(engine, settings, day, moment))
     delivery = await resilient(
         "entregar",
         lambda: deliver(
@@ -186,10 +238,10 @@ async def run_steps(
             make_transport=make_transport,
         ),
     )
-    await resilient("cerrar", lambda: close_run(engine, run_id, plan, delivery, packages))
+    await resilient("cerrar", lambda: close_run(engine, run_id, plan, delivery, outcome.built))
     report = CycleReport(
         day, orchestrator, plan.due, plan.reminders, plan.messages,
-        delivery.sent, delivery.retrying, delivery.failed, packages,
+        delivery.sent, delivery.retrying, delivery.failed, outcome.built, outcome.failed,
     )  # fmt: skip
     log.info("ciclo terminado", extra=report.record())
     return report

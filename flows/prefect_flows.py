@@ -14,7 +14,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from config import Settings, load_settings
-from flows.cycle import CycleReport, build_packages, close_run, open_run, resilient
+from flows.cycle import CycleReport, close_run, open_run, package_step, resilient
 from models.calendar import local_date
 from models.db import make_engine
 from notifications.delivery import DeliveryReport, deliver
@@ -32,11 +32,12 @@ def plan_task(day_iso: str) -> dict[str, int]:
 
 
 @task(name="paquetes", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def packages_task(day_iso: str) -> int:
+def packages_task(day_iso: str) -> dict[str, int]:
     settings = load_settings()
     engine = make_engine(settings.database_url)
     try:
-        return build_packages(engine, settings, date.fromisoformat(day_iso), datetime.now(UTC))
+        day = date.fromisoformat(day_iso)
+        return asdict(package_step(engine, settings, day, datetime.now(UTC)))
     finally:
         engine.dispose()
 
@@ -67,12 +68,13 @@ async def daily_cycle(day_iso: str | None = None) -> dict[str, object]:
         plan = PlanReport(**plan_task(day_iso))
         packages = packages_task(day_iso)
         delivery = DeliveryReport(**(await deliver_task()))
-        await resilient("cerrar", lambda: close_run(engine, run_id, plan, delivery, packages))
+        built = packages["built"]
+        await resilient("cerrar", lambda: close_run(engine, run_id, plan, delivery, built))
     finally:
         engine.dispose()
     report = CycleReport(
         day, "prefect", plan.due, plan.reminders, plan.messages,
-        delivery.sent, delivery.retrying, delivery.failed, packages,
+        delivery.sent, delivery.retrying, delivery.failed, packages["built"], packages["failed"],
     )  # fmt: skip
     return report.record()
 

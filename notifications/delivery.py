@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from email.mime.multipart import MIMEMultipart
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -74,6 +75,20 @@ def _attachments(message: Claimed) -> list[tuple[str, str, bytes]]:
     return files
 
 
+def _compose(settings: Settings, message: Claimed, now: datetime) -> MIMEMultipart:
+    return compose(
+        mail_from=settings.mail_from,
+        recipient=message.recipient,
+        recipient_name=message.recipient_name,
+        subject=message.subject,
+        text=message.body_text,
+        html=message.body_html,
+        message_id=message.message_id,
+        date=now,
+        attachments=_attachments(message),
+    )
+
+
 async def _send_batch(
     engine: Engine,
     settings: Settings,
@@ -95,22 +110,17 @@ async def _send_batch(
                 except asyncio.QueueEmpty:
                     return
                 try:
-                    attachments = _attachments(message)
+                    mime = _compose(settings, message, now)
                 except OSError as exc:
                     mark_failed(engine, message, f"adjunto ilegible: {exc}")
                     report.failed += 1
                     continue
-                mime = compose(
-                    mail_from=settings.mail_from,
-                    recipient=message.recipient,
-                    recipient_name=message.recipient_name,
-                    subject=message.subject,
-                    text=message.body_text,
-                    html=message.body_html,
-                    message_id=message.message_id,
-                    date=now,
-                    attachments=attachments,
-                )
+                except Exception as exc:  # one broken row must not stop the batch
+                    error = f"no se pudo armar el mensaje: {type(exc).__name__}: {exc}"
+                    mark_failed(engine, message, " ".join(error.split())[:500])
+                    report.failed += 1
+                    log.error("correo no armado", exc_info=exc, extra=_fields(message))
+                    continue
                 try:
                     await transport.send(mime, label=_label(message))
                 except TemporaryFailure as exc:

@@ -1,5 +1,6 @@
 """What an operator asks first: how much mail is waiting, when the last
-cycle finished, what failed and when the next runs are. Read-only queries
+cycle finished, what failed (messages, and packages or messages a cycle
+could not make) and when the next runs are. Read-only queries
 plus a pure computation of the next runs from the declared schedules."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Engine
 from config import Settings
 from flows.schedules import Schedule, schedules
 from models.reminders import CycleRun, OutboxMessage, OutboxStatus
+from tracking.failures import OpenFailure, open_failures
 
 STALE_RUN = timedelta(hours=6)
 """A cycle started this long ago and not finished was interrupted."""
@@ -55,6 +57,9 @@ class Status:
     interrupted: list[CycleSummary]
     failed: list[FailedMessage]
     next_runs: list[NextRun] = field(default_factory=list)
+    failures: list[OpenFailure] = field(default_factory=list)
+    """What cycles could not do (a región's package, a message) and no
+    later cycle has done yet, newest first."""
 
 
 def next_runs(declared: list[Schedule], zone: object, now: datetime) -> list[NextRun]:
@@ -125,4 +130,5 @@ def gather_status(engine: Engine, settings: Settings, now: datetime) -> Status:
             FailedMessage(r.id, r.recipient, r.subject, r.attempts, r.last_error) for r in failed
         ],
         next_runs=next_runs(schedules(settings), settings.zone, now),
+        failures=open_failures(engine),
     )

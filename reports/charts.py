@@ -31,7 +31,11 @@ STATUS_NAMES = {
 
 # Figures are built with the object API (no pyplot, no GUI backend): safe in
 # a server thread. The salt makes the SVG ids the same from run to run.
+# Labels are names users typed: with mathtext on, "Fondo $\x$ Regional" is
+# parsed as TeX and the whole package fails; they are drawn as plain text.
 STYLE = {
+    "text.parse_math": False,
+    "text.usetex": False,
     "font.family": ["Liberation Sans", "DejaVu Sans"],
     "font.size": 9,
     "svg.hashsalt": "cumple",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.figures import CommitmentRecord
+from reports.safe_text import CSV_NOTE, neutralise_cell
 
 FIELDS: list[tuple[str, str, str]] = [
     ("id", "integer", "Número del compromiso en el sistema"),
@@ -66,6 +67,8 @@ def record_dict(record: CommitmentRecord) -> dict[str, Any]:
 
 
 def _csv_cell(kind: str, value: Any) -> Any:
+    if kind == "string" and isinstance(value, str):
+        return neutralise_cell(value)
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "array":
@@ -75,7 +78,9 @@ def _csv_cell(kind: str, value: Any) -> Any:
 
 def write_csv(path: Path, records: Iterable[CommitmentRecord]) -> int:
     """UTF-8 with a BOM (Excel then reads the accents), comma separated,
-    CRLF line ends (RFC 4180), in the order given (by id). Streamed."""
+    CRLF line ends (RFC 4180), in the order given (by id). Streamed. Text
+    fields that a spreadsheet would run as a formula get a leading ``'``
+    (:func:`reports.safe_text.neutralise_cell`); numbers and dates do not."""
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
@@ -134,6 +139,7 @@ def datapackage(name: str, title: str, meta: dict[str, Any]) -> bytes:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8-sig",
+                "description": CSV_NOTE,
                 "schema": schema,
             },
             {

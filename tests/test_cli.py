@@ -307,7 +307,7 @@ def test_users_add(ready: Cli) -> None:
         (["x@y.cl", "--role", "gerente", "--password-stdin"], "una-clave-larga\n", "--territory"),
         (["x@y.cl", "--role", "gore", "--password-stdin"], "una-clave-larga\n", "--region"),
         (["x@y.cl", "--role", "jefe", "--password-stdin"], "una-clave-larga\n", "rol"),
-        (["x@y.cl", "--role", "admin", "--password-stdin"], "corta\n", "10 caracteres"),
+        (["x@y.cl", "--role", "admin", "--password-stdin"], "corta\n", "12 caracteres"),
         (["x@y.cl", "--role", "admin"], "una-clave-larga\n", "--password-stdin"),
         (["no-es-correo", "--role", "admin", "--password-stdin"], "una-clave-larga\n", "correo"),
     ):

@@ -106,6 +106,11 @@ MATRIX = {
                       "gore_an": 200, "gore_at": 200},
     "POST /logout": {None: 303, "admin": 303, "gerente_loa": 303, "gerente_huasco": 303,
                      "gore_an": 303, "gore_at": 303},
+    # Every user renews their own calendar links (and only theirs).
+    "POST /calendario/renovar": {None: 303, "admin": 303, "gerente_loa": 303,
+                                 "gerente_huasco": 303, "gore_an": 303, "gore_at": 303},
+    "GET /estilo.css": {None: 200, "admin": 200, "gerente_loa": 200, "gerente_huasco": 200,
+                        "gore_an": 200, "gore_at": 200},
 }  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from itsdangerous.timed import TimestampSigner
 
@@ -48,20 +48,3 @@ def read_commitment_token(secret: str, token: str, max_days: int = LINK_DAYS) ->
     if not isinstance(data, dict) or not isinstance(data.get("c"), int):
         raise LinkInvalid("El enlace no es válido. Cópielo completo desde el correo.")
     return int(data["c"])
-
-
-@functools.lru_cache(maxsize=4096)
-def feed_token(secret: str, kind: str, item_id: int) -> str:
-    """A calendar feed's token: signed, not expiring (calendars poll it);
-    the same every time, so cached (the dashboard lists one per territorio)."""
-    return URLSafeSerializer(secret, salt="cumple-calendario").dumps([kind, item_id])
-
-
-def read_feed_token(secret: str, token: str) -> tuple[str, int]:
-    try:
-        kind, item_id = URLSafeSerializer(secret, salt="cumple-calendario").loads(token)
-    except (BadSignature, ValueError, TypeError):
-        raise LinkInvalid("Calendario no encontrado.") from None
-    if kind not in ("territorio", "institucion") or not isinstance(item_id, int):
-        raise LinkInvalid("Calendario no encontrado.")
-    return kind, item_id

@@ -42,3 +42,19 @@ def scope_of(account: Account) -> dict[str, Any]:
     if account.role is Role.GORE:
         return {"region_id": account.region_id if account.region_id is not None else -1}
     return {"territory_ids": account.territory_ids}
+
+
+def feed_scope(account: Account, kind: str, item_id: int) -> dict[str, Any]:
+    """The list filters of a calendar feed of one territorio or institution
+    (``kind``), cut to what ``account`` may see: an institution's feed of a
+    gerente lists only that gerente's territorios, a regional government's
+    only its región, whatever else the institution has committed."""
+    filters = scope_of(account)
+    if kind == "territorio":
+        allowed = filters.get("territory_ids")
+        filters["territory_ids"] = (
+            frozenset({item_id}) & allowed if allowed is not None else frozenset({item_id})
+        )
+    else:
+        filters["institution_id"] = item_id
+    return filters

@@ -22,10 +22,11 @@ from models.dates import format_long
 from models.db import make_engine
 from models.money import format_bytes, format_clp
 from tracking.history import event_label, event_value, field_label
-from web import api, links, packages, registration, verification
+from web import api, feeds, links, login, packages, registration, verification
 from web.cache import FiguresCache
+from web.headers import BodyLimit, SecurityHeaders, install_log_redaction, stylesheet_router
 from web.pages import CsrfFailed, LoginRequired, login_redirect, render, router
-from web.security import LoginLimiter
+from web.security import PasswordGate
 
 log = logging.getLogger("cumple.web")
 SESSION_HOURS = 8
@@ -82,7 +83,8 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
     app.state.secret = settings.resolved_secret_key()
     app.state.engine = engine
     app.state.templates = _templates()
-    app.state.limiter = LoginLimiter()
+    install_log_redaction()
+    app.state.password_gate = PasswordGate(settings.login_concurrency)
     app.state.figures = FiguresCache()
 
     @app.middleware("http")
@@ -100,9 +102,18 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )
+    # Added last, so outermost: a refused body is never read, and every
+    # answer (the 413 too) carries the security headers.
+    app.add_middleware(BodyLimit, limit_mb=settings.max_request_mb)
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     # Pages are for people; /openapi.json describes the API for systems.
-    for pages in (router, links.router, verification.router, packages.router, registration.router):
+    # web.feeds before web.packages: its /calendario route replaces the
+    # unscoped one there.
+    people = (login.router, router, links.router, verification.router, feeds.router,
+              packages.router, registration.router)  # fmt: skip
+    for pages in people:
         app.include_router(pages, include_in_schema=False)
+    app.include_router(stylesheet_router(app.state.templates.env))
     app.include_router(api.router)
 
     @app.exception_handler(LoginRequired)

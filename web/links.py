@@ -26,6 +26,7 @@ from web.pages import check_csrf, parse_amount_field, parse_date_field, render, 
 from web.security import CSRF_FIELD
 
 router = APIRouter()
+GONE = "El compromiso de este enlace ya no existe. Consulte a su gerente."
 THANKS = {
     "informado": "Gracias: su informe de cumplimiento quedó registrado y la gerencia lo "
     "verificará.",
@@ -34,7 +35,13 @@ THANKS = {
 
 
 def _commitment_id(request: Request, token: str) -> int:
-    return read_commitment_token(request.app.state.secret, token)
+    """The commitment of a link (raises :class:`LinkInvalid`). A signed id
+    no database row can have is a commitment that does not exist, not a
+    query for the database to fail on."""
+    commitment_id = read_commitment_token(request.app.state.secret, token)
+    if not 0 < commitment_id < 2**31:
+        raise LinkInvalid(GONE)
+    return commitment_id
 
 
 def _returned(session: Session, commitment_id: int) -> CommitmentEvent | None:
@@ -65,9 +72,7 @@ def _page(request: Request, token: str, status_code: int = 200, **extra: object)
         try:
             view, _ = get_commitment(session, commitment_id, day)
         except TrackingError:
-            return _invalid(
-                request, "El compromiso de este enlace ya no existe. Consulte a su gerente."
-            )
+            return _invalid(request, GONE)
         returned = _returned(session, commitment_id)
     return render(
         request, "link.html", status_code, title="Informar avance", view=view, token=token,
@@ -116,9 +121,7 @@ def link_report(
             .where(Commitment.id == commitment_id)
         ).first()
     if email is None:
-        return _invalid(
-            request, "El compromiso de este enlace ya no existe. Consulte a su gerente."
-        )
+        return _invalid(request, GONE)
     try:
         report = Report(
             fulfilled=bool(cumplido),
@@ -152,6 +155,8 @@ def link_evidence(request: Request, token: str, evidence_id: int) -> Response:
     with Session(request.app.state.engine) as session:
         row = session.get(Evidence, evidence_id) if 0 < evidence_id < 2**31 else None
         acta_id = session.scalar(select(Commitment.acta_id).where(Commitment.id == commitment_id))
+    if acta_id is None:
+        return _invalid(request, GONE)
     if row is None or not (row.commitment_id == commitment_id or (
         row.commitment_id is None and row.acta_id == acta_id
     )):  # fmt: skip

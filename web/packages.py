@@ -4,26 +4,25 @@ feed per territorio or institution, behind an unguessable signed token."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from babel.dates import format_datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlmodel import Session
 
 from models.accounts import Role
+from models.dates import format_long
 from models.geography import Region
 from models.packages import Package
 from models.parties import Territory
+from models.reminders import FailureKind
 from reports.build import FILES
 from reports.periods import parse_period
 from tracking.accounts import Account
-from tracking.links import LinkInvalid, read_feed_token
-from tracking.queries import Filters, list_commitments
-from web.pages import Identifier, current_account, render, today
+from tracking.failures import open_failures
+from web.pages import Identifier, current_account, render
 
 router = APIRouter()
 DOWNLOADS = (*FILES, "manifest.json")
@@ -65,7 +64,22 @@ def packages_page(request: Request, account: Account = Depends(current_account))
         }
         for package, region in rows
     ]
-    return render(request, "packages.html", title="Paquetes", account=account, packages=packages)
+    failures = [
+        {
+            "subject": failure.subject,
+            "error": failure.error,
+            "day": format_long(failure.cycle_date),
+            "since": format_datetime(
+                failure.created_at, "d MMM y, HH:mm", tzinfo=zone, locale="es_CL"
+            ),
+        }
+        for failure in open_failures(request.app.state.engine, region_ids=regions)
+        if failure.kind == FailureKind.PACKAGE
+    ]
+    return render(
+        request, "packages.html", title="Paquetes", account=account, packages=packages,
+        failures=failures,
+    )  # fmt: skip
 
 
 @router.get("/paquetes/{package_id}/{name}")
@@ -83,38 +97,3 @@ def package_file(
             message="Ese archivo no existe o no está en su alcance.",
         )  # fmt: skip
     return FileResponse(path, filename=f"{package.period}-{name}")  # type: ignore[union-attr]
-
-
-@router.get("/calendario/{token}.ics")
-def calendar_feed(request: Request, token: str) -> Response:
-    settings = request.app.state.settings
-    try:
-        kind, item_id = read_feed_token(request.app.state.secret, token)
-    except LinkInvalid:
-        return Response("Calendario no encontrado.", status_code=404, media_type="text/plain")
-    day = today(request)
-    filters = (
-        Filters(territory_ids=frozenset({item_id}))
-        if kind == "territorio"
-        else Filters(institution_id=item_id)
-    )
-    with Session(request.app.state.engine) as session:
-        views = list_commitments(session, filters, day)
-    calendar = Calendar()
-    calendar.add("prodid", "-//cumple//Seguimiento de Compromisos//ES")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Vencimientos de compromisos")
-    calendar.add("x-wr-timezone", settings.timezone)
-    for view in views:
-        if view.estado.value in ("cumplido", "cancelado"):
-            continue
-        event = Event()
-        event.add("uid", f"compromiso-{view.id}-{view.vencimiento.isoformat()}@cumple")
-        event.add("summary", f"Vence: {view.compromiso} ({view.institucion})")
-        event.add("dtstart", view.vencimiento)
-        event.add("dtend", view.vencimiento + timedelta(days=1))
-        event.add("dtstamp", view.acta_fecha)
-        event.add("url", f"{settings.base_url}/compromisos/{view.id}")
-        event.add("description", f"{view.territorio}. Acta del {view.acta_fecha.isoformat()}.")
-        calendar.add_component(event)
-    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8")

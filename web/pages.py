@@ -21,9 +21,8 @@ from models.commitments import STATUS_LABELS, Commitment, Status
 from models.dates import DateError, parse_date
 from models.money import AmountError, parse_clp
 from models.parties import Territory
-from tracking.accounts import Account, authenticate, load_account
+from tracking.accounts import Account, load_account
 from tracking.errors import TrackingError
-from tracking.links import feed_token
 from tracking.queries import (
     Filters,
     TerritoryTotal,
@@ -37,6 +36,9 @@ from web.security import CSRF_FIELD, csrf_matches, new_csrf_token
 
 router = APIRouter()
 PAGE_SIZE = 200
+SESSION_USER = "user_id"
+SESSION_VERSION = "version"
+"""Session keys: the user, and the ``session_version`` it was opened with."""
 Identifier = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="Número en el sistema")]
 """A row id in a path: out-of-range numbers are a 422, not a database error
 (ids are PostgreSQL ``integer``, the narrower of the two backends)."""
@@ -71,13 +73,18 @@ def today(request: Request) -> date:
 
 
 def current_account(request: Request) -> Account:
-    user_id = request.session.get("user_id")
+    """The session's account; :class:`LoginRequired` when there is none,
+    the user is disabled, or the session was ended (its version is not the
+    user's current ``session_version``)."""
+    user_id = request.session.get(SESSION_USER)
+    version = request.session.get(SESSION_VERSION)
     account = None
-    if isinstance(user_id, int):
+    if isinstance(user_id, int) and isinstance(version, int):
         with Session(request.app.state.engine) as session:
-            account = load_account(session, user_id)
+            account = load_account(session, user_id, version)
     if account is None:
-        request.session.pop("user_id", None)
+        request.session.pop(SESSION_USER, None)
+        request.session.pop(SESSION_VERSION, None)
         raise LoginRequired(request.url.path)
     return account
 
@@ -93,54 +100,6 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status_code
     )
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", title="Iniciar sesión", next=next, email="", error=None)
-
-
-def _safe_next(path: str) -> str:
-    # Only paths of this site: no scheme, no host, no "//evil".
-    return path if path.startswith("/") and not path.startswith("//") else "/"
-
-
-@router.post("/login")
-def login(
-    request: Request,
-    email: str = Form(""),
-    password: str = Form(""),
-    csrf_token_field: str = Form("", alias=CSRF_FIELD),
-    next: str = Form("/"),
-) -> Response:
-    check_csrf(request, csrf_token_field)
-    limiter = request.app.state.limiter
-    address = request.client.host if request.client else "desconocido"
-    if limiter.blocked(address, email):
-        return render(
-            request, "login.html", 429, title="Iniciar sesión", next=next, email=email,
-            error="Demasiados intentos fallidos. Espere 15 minutos y vuelva a intentar.",
-        )  # fmt: skip
-    with Session(request.app.state.engine) as session:
-        account = authenticate(session, email, password)
-    if account is None:
-        limiter.failed(address, email)
-        return render(
-            request, "login.html", 401, title="Iniciar sesión", next=next, email=email,
-            error="Correo o contraseña incorrectos.",
-        )  # fmt: skip
-    limiter.succeeded(email)
-    request.session.clear()
-    request.session["user_id"] = account.id
-    request.session[CSRF_FIELD] = new_csrf_token()
-    return RedirectResponse(_safe_next(next), status_code=303)
-
-
-@router.post("/logout")
-def logout(request: Request, csrf_token_field: str = Form("", alias=CSRF_FIELD)) -> Response:
-    check_csrf(request, csrf_token_field)
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
 
 
 @dataclass
@@ -184,7 +143,7 @@ def dashboard(request: Request, account: Account = Depends(current_account)) -> 
             line.territory_id, Tally(id=line.territory_id, name=line.territory, region=line.region)
         ).add(line)
     territories = sorted(by_territory.values(), key=lambda t: (t.name, t.region))
-    feeds = {tally.id: _feed(request, "territorio", tally.id) for tally in territories}
+    feeds = {tally.id: _feed(request, account, "territorio", tally.id) for tally in territories}
     to_verify = []
     if total.informado:
         with Session(request.app.state.engine) as session:
@@ -194,13 +153,16 @@ def dashboard(request: Request, account: Account = Depends(current_account)) -> 
     return render(
         request, "dashboard.html", title="Inicio", account=account, day=day, total=total,
         territories=territories, feeds=feeds, to_verify=to_verify,
+        message=request.session.pop("aviso", None),
         computed_at=computed_at.astimezone(request.app.state.settings.zone),
     )  # fmt: skip
 
 
-def _feed(request: Request, kind: str, item_id: int) -> str:
-    """The path of a calendar feed (an unguessable, signed token)."""
-    return f"/calendario/{feed_token(request.app.state.secret, kind, item_id)}.ics"
+def _feed(request: Request, account: Account, kind: str, item_id: int) -> str:
+    """The path of ``account``'s calendar feed (see :mod:`web.feeds`)."""
+    from web.feeds import feed_path  # web.feeds needs this module's helpers
+
+    return feed_path(request, account, kind, item_id)
 
 
 def _territory_options(session: Session, account: Account) -> list[Territory]:
@@ -277,7 +239,7 @@ def commitment_response(
     return render(
         request, "commitment.html", status_code, title=f"Compromiso N° {commitment_id}",
         account=account, view=view, history=history, today=day, can_edit=account.can_edit,
-        feed=_feed(request, "institucion", institution_id),
+        feed=_feed(request, account, "institucion", institution_id),
         message=extra.get("message"), error=extra.get("error"),
     )  # fmt: skip
 

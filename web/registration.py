@@ -5,7 +5,9 @@ CLI accepts."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import Session
 
-from importer import ImportFailed, Sheet, UnreadableFile, import_sheet, read_sheet
+from importer import ImportFailed, Limits, Sheet, UnreadableFile, import_sheet, read_sheet
 from importer.errors import RowError
 from importer.rows import CommitmentRow
+from importer.writer import new_directors
 from models.accounts import Role
 from models.commitments import ActaKind
 from models.geography import Region
@@ -60,11 +63,15 @@ def _forbidden(request: Request, account: Account) -> Response:
 
 
 def scope_check(account: Account, engine: Any) -> Any:
-    """Refuse rows outside a gerente's territorios (admins may create new
-    territorios)."""
+    """The importer's ``check`` for rows from this account: a gerente's rows
+    must be in their territorios (so the responsables and the territorio's
+    gerente contact they name are for their own territorios; an admin may
+    create new territorios), and only an admin may create or change the
+    director(a) of an institution in a región (who hears about every
+    territorio of it)."""
 
     def check(rows: list[CommitmentRow]) -> list[RowError]:
-        if account.role is not Role.GERENTE:
+        if account.role is Role.ADMIN:
             return []
         with Session(engine) as session:
             allowed = {
@@ -75,11 +82,13 @@ def scope_check(account: Account, engine: Any) -> Any:
                     )
                 )
             }
-        return [
+            directors = new_directors(session, rows)
+        outside = [
             RowError(row.row, "territorio", f"«{row.territory}» no está entre sus territorios")
             for row in rows
             if (row.region_id, fold(row.territory)) not in allowed
         ]
+        return sorted(outside + directors, key=lambda error: (error.row, error.column))
 
     return check
 
@@ -167,9 +176,20 @@ class Preview:
     warnings: list[str]
 
 
+EXPIRED = "La vista previa venció; suba el archivo de nuevo."
+
+
 def _uploads(request: Request) -> Path:
+    """The folder of unconfirmed previews, with every preview older than
+    ``preview_minutes`` removed: called whenever a preview is written or
+    read, so an abandoned upload does not stay on disk."""
     folder = Path(request.app.state.settings.data_dir) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
+    oldest = time.time() - request.app.state.settings.preview_minutes * 60
+    for path in folder.iterdir():
+        with contextlib.suppress(FileNotFoundError):  # another request removed it first
+            if path.is_file() and path.stat().st_mtime < oldest:
+                path.unlink()
     return folder
 
 
@@ -205,7 +225,7 @@ async def import_preview(
         path = _uploads(request) / name
         path.write_bytes(content)
         try:
-            sheet = read_sheet(path)
+            sheet = read_sheet(path, Limits.from_settings(request.app.state.settings))
             report = import_sheet(
                 request.app.state.engine, sheet, actor=account.email, dry_run=True,
                 check=scope_check(account, request.app.state.engine),
@@ -249,14 +269,15 @@ def import_confirm(
     if not account.can_edit:
         return _forbidden(request, account)
     # Only the upload this session previewed: never a path from the form.
-    if archivo != request.session.get("upload"):
+    path = _uploads(request) / archivo if archivo else None
+    if archivo != request.session.get("upload") or path is None or not path.is_file():
         return render(request, "import.html", 400, title="Importar", account=account,
-                      message=None, preview=None,
-                      errors=["La vista previa venció; vuelva a subir la planilla."])  # fmt: skip
-    path = _uploads(request) / archivo
+                      message=None, preview=None, errors=[EXPIRED])  # fmt: skip
     try:
         report = import_sheet(
-            request.app.state.engine, read_sheet(path), actor=account.email,
+            request.app.state.engine,
+            read_sheet(path, Limits.from_settings(request.app.state.settings)),
+            actor=account.email,
             check=scope_check(account, request.app.state.engine),
         )  # fmt: skip
     except (ImportFailed, UnreadableFile) as exc:

@@ -1,14 +1,17 @@
-"""Sessions, CSRF tokens and the login rate limit of the web application."""
+"""Sessions' CSRF tokens, the client address behind trusted proxies, and
+the cap on password checks running at once."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
 import threading
-import time
-from collections import defaultdict, deque
+from collections.abc import Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address
 
 CSRF_FIELD = "csrf_token"
+GATE_WAIT_SECONDS = 3.0
+"""How long a login waits for a free password check before a 429."""
 
 
 def new_csrf_token() -> str:
@@ -22,36 +25,48 @@ def csrf_matches(expected: str | None, given: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), given.encode())
 
 
-class LoginLimiter:
-    """At most ``attempts`` failed logins per client address and per e-mail
-    within ``window`` seconds; a success clears the e-mail's count."""
+def _trusted(host: str, networks: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        address = ip_address(host.strip())
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
-    def __init__(self, attempts: int = 5, window: float = 15 * 60) -> None:
-        self.attempts = attempts
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
+def client_address(
+    peer: str | None, forwarded: Sequence[str], networks: Sequence[IPv4Network | IPv6Network]
+) -> str:
+    """The address a request comes from: the connection's peer, unless the
+    peer is a trusted proxy; then the right-most address of
+    ``X-Forwarded-For`` (every header, in order) that is not a trusted
+    proxy. Anyone else's ``X-Forwarded-For`` is ignored: a client could
+    write anything there."""
+    host = peer or "desconocido"
+    if not _trusted(host, networks):
+        return host
+    hops = [hop.strip() for header in forwarded for hop in header.split(",")]
+    for hop in reversed(hops):
+        if not hop:
+            continue
+        try:
+            ip_address(hop)
+        except ValueError:
+            return host  # a garbled chain: believe no further than the proxy
+        if not _trusted(hop, networks):
+            return hop
+    return host
 
-    def blocked(self, address: str, email: str, now: float | None = None) -> bool:
-        moment = time.monotonic() if now is None else now
-        with self._lock:
-            return any(
-                len(self._recent(key, moment)) >= self.attempts
-                for key in (f"ip:{address}", f"email:{email.lower()}")
-            )
 
-    def failed(self, address: str, email: str, now: float | None = None) -> None:
-        moment = time.monotonic() if now is None else now
-        with self._lock:
-            for key in (f"ip:{address}", f"email:{email.lower()}"):
-                self._recent(key, moment).append(moment)
+class PasswordGate:
+    """At most ``size`` password checks (argon2, ~100 MB each) at once in
+    this process; the others wait up to :data:`GATE_WAIT_SECONDS`."""
 
-    def succeeded(self, email: str) -> None:
-        with self._lock:
-            self._failures.pop(f"email:{email.lower()}", None)
+    def __init__(self, size: int) -> None:
+        self._slots = threading.BoundedSemaphore(size)
+
+    def enter(self, timeout: float = GATE_WAIT_SECONDS) -> bool:
+        """Take a slot; ``False`` when none freed up in time."""
+        return self._slots.acquire(timeout=timeout)
+
+    def leave(self) -> None:
+        self._slots.release()
