@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench faults distributed-check mutation clean
+.PHONY: demo test lint bench faults distributed-check mutation messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var build mutants *.egg-info .pytest_cache .ruff_cache .hypothesis
+
+# The es-CL catalog of texts with a count (Babel extraction; see config/i18n.py).
+messages: $(STAMP)
+	$(BIN)/python -m checks.messages
