@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -79,13 +79,18 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_security: Literal["none", "starttls", "tls"] = "none"
     mail_from: str = "Seguimiento de Compromisos <no-responder@localhost>"
+    reply_to: str | None = None
+    """Where gerentes and directors reply (the coordination's address);
+    unset means the address of ``mail_from``. Responsables reply to their
+    territory's gerente."""
     base_url: str = "http://127.0.0.1:8000"
     secret_key: SecretStr | None = None
     orchestration: Literal["auto", "direct", "prefect"] = "auto"
     cycle_time: str = "07:00"
     smtp_concurrency: int = Field(default=4, ge=1, le=32)
     report_sender: str = "Coordinación Regional de Seguimiento de Compromisos"
-    log_format: Literal["json", "text"] = "json"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    """``auto``: short Spanish lines on a terminal, JSON otherwise."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Limits on what users send (README, "Seguridad"). A file or request over
     # one of them is refused with a message that names the limit.
@@ -124,6 +129,14 @@ class Settings(BaseSettings):
     @classmethod
     def _valid_database_url(cls, value: str) -> str:
         return normalise_database_url(value)
+
+    @model_validator(mode="after")
+    def _database_in_data_dir(self) -> Settings:
+        # Given only a data folder, everything lives in it, the database too
+        # (nothing is left in ./var of the working directory).
+        if "database_url" not in self.model_fields_set and "data_dir" in self.model_fields_set:
+            self.database_url = f"sqlite:///{self.data_dir / 'cumple.db'}"
+        return self
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -202,6 +215,13 @@ class Settings(BaseSettings):
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.data_dir.chmod(0o700)
         return self.data_dir
+
+    @property
+    def reply_address(self) -> str:
+        """The coordination's reply address: ``reply_to``, or ``mail_from``'s."""
+        from email.utils import parseaddr
+
+        return self.reply_to or parseaddr(self.mail_from)[1]
 
     def safe_database_url(self) -> str:
         """The database URL with any password masked, for messages and logs."""

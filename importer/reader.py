@@ -4,6 +4,7 @@ keep their types (XLSX dates stay dates)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -57,8 +58,11 @@ def _check_bytes(raw: bytes, limits: Limits) -> None:
 
 
 def _decode(raw: bytes) -> str:
+    # A byte-order mark is dropped before choosing the encoding: some tools
+    # put a UTF-8 BOM in front of a Windows-1252 file.
+    raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         # Excel in Spanish saves "CSV" as Windows-1252.
         return raw.decode("cp1252", errors="replace")
@@ -124,10 +128,12 @@ def read_sheet(path: Path, limits: Limits | None = None) -> Sheet:
         raise UnreadableFile("no es un archivo")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path, limits)
-    if suffix == ".xlsx":
+        sheet = _read_csv(path, limits)
+    elif suffix == ".xlsx":
         header, rows = read_xlsx(path, limits)
-        return Sheet(header=header, rows=rows)
-    raise UnreadableFile(
-        f"formato «{path.suffix or 'sin extensión'}» no admitido; use .csv o .xlsx"
-    )
+        sheet = Sheet(header=header, rows=rows)
+    else:
+        raise UnreadableFile(
+            f"formato «{path.suffix or 'sin extensión'}» no admitido; use .csv o .xlsx"
+        )
+    return sheet

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from importer.errors import ImportFailed, RowError
+from importer.errors import ImportFailed, RowError, UnreadableFile
 from importer.limits import Limits
 from importer.reader import Sheet, read_sheet
 from importer.rows import CommitmentRow, Progress, RegionIndex, parse_sheet
@@ -77,6 +77,11 @@ def import_sheet(
     ``check`` may refuse valid rows for reasons of its own (a user's scope)."""
     with Session(engine) as session:
         parsed = parse_sheet(sheet, load_region_index(session), progress)
+        if not parsed.rows and not parsed.duplicate_rows:
+            raise UnreadableFile(
+                "el archivo solo tiene la fila de encabezados y ninguna fila de compromisos; "
+                "agregue una fila por compromiso bajo los encabezados"
+            )
         refused = check(parsed.rows) if check else []
         if refused:
             raise ImportFailed(refused)

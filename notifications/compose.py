@@ -15,10 +15,12 @@ from datetime import datetime
 from email.charset import BASE64, Charset
 from email.encoders import encode_base64
 from email.header import Header
+from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
+from urllib.parse import urlsplit
 
 _UTF8 = Charset("utf-8")
 # Base64 bodies: encoded by binascii in C; quoted-printable is pure Python
@@ -67,9 +69,14 @@ def compose(
     message_id: str,
     date: datetime,
     attachments: list[tuple[str, str, bytes]] | None = None,
+    reply_to: list[tuple[str | None, str]] | None = None,
+    list_id: str | None = None,
 ) -> MIMEMultipart:
     """The message to send. ``attachments`` are ``(filename, mime type,
-    content)``."""
+    content)``; ``reply_to`` the ``(name, address)`` a reply reaches
+    (``Reply-To``, omitted when empty); ``list_id`` the RFC 2919 ``List-Id``
+    value. ``date`` is a provisional ``Date``: the transport stamps the
+    instant it hands the message over (:func:`stamp_date`)."""
     body = MIMEMultipart("alternative")
     body.attach(_text_part(text, "plain"))
     body.attach(_text_part(html, "html"))
@@ -89,10 +96,34 @@ def compose(
     message["From"] = _address(from_name, from_address)
     message["To"] = _address(recipient_name or "", recipient)
     clean_subject = single_line(subject)
+    # A Header object (not its encoded string) so the folding starts on the
+    # field's own line: no empty first line that filters score.
     message["Subject"] = (
-        clean_subject if clean_subject.isascii() else Header(clean_subject, "utf-8").encode()
+        clean_subject
+        if clean_subject.isascii()
+        else Header(clean_subject, "utf-8", header_name="Subject")  # type: ignore[assignment]
     )
+    if reply_to:
+        message["Reply-To"] = ", ".join(_address(name or "", address) for name, address in reply_to)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = single_line(message_id)
+    if list_id:
+        message["List-Id"] = single_line(list_id)
     message["Auto-Submitted"] = "auto-generated"
     return message
+
+
+def stamp_date(message: Message, when: datetime) -> None:
+    """Set ``Date`` to ``when`` (the instant the message is handed to the
+    server or written to the sink), replacing the one set at composition;
+    the Message-ID and every other header stay as they are."""
+    del message["Date"]
+    message["Date"] = format_datetime(when)
+
+
+def list_id_for(base_url: str) -> str:
+    """``Seguimiento de Compromisos <compromisos.HOST>`` (RFC 2919), with
+    HOST the host of the application's address: lets a mail client file and
+    filter the service's messages."""
+    host = urlsplit(base_url).hostname or "localhost"
+    return f"Seguimiento de Compromisos <compromisos.{host}>"

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from config import Settings
-from notifications.compose import compose
+from notifications.compose import compose, list_id_for
 from notifications.outbox import (
     Claimed,
     claim,
@@ -26,6 +26,7 @@ from notifications.outbox import (
     release_expired,
     worker_name,
 )
+from notifications.reply import Address, replies_for
 from notifications.transports import (
     PermanentFailure,
     TemporaryFailure,
@@ -75,7 +76,11 @@ def _attachments(message: Claimed) -> list[tuple[str, str, bytes]]:
     return files
 
 
-def _compose(settings: Settings, message: Claimed, now: datetime) -> MIMEMultipart:
+def _compose(
+    settings: Settings, message: Claimed, now: datetime, reply_to: list[Address] | None = None
+) -> MIMEMultipart:
+    """The MIME message of an outbox row. ``now`` is only a provisional
+    ``Date``: the transport stamps the real instant it hands it over."""
     return compose(
         mail_from=settings.mail_from,
         recipient=message.recipient,
@@ -86,6 +91,8 @@ def _compose(settings: Settings, message: Claimed, now: datetime) -> MIMEMultipa
         message_id=message.message_id,
         date=now,
         attachments=_attachments(message),
+        reply_to=reply_to,
+        list_id=list_id_for(settings.base_url),
     )
 
 
@@ -98,6 +105,7 @@ async def _send_batch(
     concurrency: int,
 ) -> DeliveryReport:
     report = DeliveryReport()
+    replies = await asyncio.to_thread(replies_for, engine, settings, batch)
     queue: asyncio.Queue[Claimed] = asyncio.Queue()
     for message in batch:
         queue.put_nowait(message)
@@ -110,7 +118,7 @@ async def _send_batch(
                 except asyncio.QueueEmpty:
                     return
                 try:
-                    mime = _compose(settings, message, now)
+                    mime = _compose(settings, message, now, replies.get(message.id))
                 except OSError as exc:
                     mark_failed(engine, message, f"adjunto ilegible: {exc}")
                     report.failed += 1

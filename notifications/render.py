@@ -1,6 +1,8 @@
 """Rendering messages from Jinja2 templates: a subject, a plain-text body and
 an HTML body per kind of message (``templates/<kind>/``). HTML is
-autoescaped; styles are written inline so that Outlook and Gmail keep them."""
+autoescaped; styles are written inline so that Outlook and Gmail keep them.
+Counts meet nouns through ``plural(n, "{n} compromiso", "{n} compromisos")``
+(gettext, es-CL)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
+from config import i18n
 from models.dates import format_long
 from models.money import format_clp
 
@@ -31,7 +34,10 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates ship with the package; no stat() per render
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(i18n.translations(), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["plural"] = i18n.plural
     env.filters["clp"] = format_clp
     env.filters["fecha"] = format_long
     return env

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import ssl
+from collections.abc import Callable
+from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +17,14 @@ from typing import Protocol
 import aiosmtplib
 
 from config import Settings
+from notifications.compose import stamp_date
+
+
+def wall_clock() -> datetime:
+    """The real current instant, in the server's local zone with its
+    offset (the ``Date`` of a message is when it leaves, not when it was
+    planned)."""
+    return datetime.now(UTC).astimezone()
 
 
 class TemporaryFailure(Exception):
@@ -43,8 +53,9 @@ class SinkTransport:
     written atomically. ``label`` names the file, so delivering the same
     message again replaces it instead of adding a copy."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, clock: Callable[[], datetime] = wall_clock) -> None:
         self.folder = folder
+        self.clock = clock
 
     async def __aenter__(self) -> SinkTransport:
         return self
@@ -55,6 +66,7 @@ class SinkTransport:
     async def send(self, message: Message, *, label: str) -> None:
         safe = re.sub(r"[^A-Za-z0-9._@/-]+", "_", label).strip("/")
         path = self.folder / f"{safe}.eml"
+        stamp_date(message, self.clock())
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(".eml.tmp")
@@ -68,11 +80,17 @@ class SmtpTransport:
     """SMTP over one persistent connection (aiosmtplib), reconnecting after
     a failure; STARTTLS, TLS and AUTH from the settings."""
 
-    def __init__(self, settings: Settings, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        timeout: float = 30.0,
+        clock: Callable[[], datetime] = wall_clock,
+    ) -> None:
         if settings.smtp_host is None:
             raise ValueError("SmtpTransport needs CUMPLE_SMTP_HOST")
         self.settings = settings
         self.timeout = timeout
+        self.clock = clock
         self._client: aiosmtplib.SMTP | None = None
 
     async def __aenter__(self) -> SmtpTransport:
@@ -111,6 +129,7 @@ class SmtpTransport:
     async def send(self, message: Message, *, label: str) -> None:
         try:
             client = await self._connect()
+            stamp_date(message, self.clock())  # after connecting: when it leaves
             await client.send_message(message)
         except aiosmtplib.SMTPAuthenticationError as exc:
             # A wrong user or password is the installation's, not the

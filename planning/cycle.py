@@ -23,17 +23,22 @@ from models.stages import Audience
 from models.timestamps import utc_now
 from notifications.compose import message_id_for
 from notifications.render import render
+from notifications.reply import coordination
+from notifications.subjects import digest_subject
 from planning.policy import (
     Contacts,
     DayPlan,
+    Digest,
     DueCommitment,
     Linker,
     Person,
     Returned,
     Sent,
+    digest_reply_gerentes,
     plan_day,
 )
 from tracking.links import commitment_token
+from tracking.person_links import person_token
 
 CHUNK = 500
 
@@ -212,23 +217,7 @@ def _write(
     rows: list[dict[str, Any]] = []
     for digest in plan.digests:
         key = f"digest:{day.isoformat()}:{digest.recipient}:{digest.key_suffix}"
-        overdue = sum(1 for e in digest.entries if e.overdue)
-        due_today = sum(1 for e in digest.entries if e.today)
-        to_verify = sum(1 for e in digest.entries if e.to_verify)
-        rendered = render(
-            "digest",
-            {
-                "day": day,
-                "recipient": digest.recipient,
-                "recipient_name": digest.recipient_name,
-                "entries": digest.entries,
-                "total": len(digest.entries),
-                "overdue": overdue,
-                "due_today": due_today,
-                "to_verify": to_verify,
-                "subject": "",
-            },
-        )
+        rendered = render("digest", digest_context(day, digest, settings))
         rows.append(
             {
                 "key": key,
@@ -279,6 +268,51 @@ def _write(
             [{"cid": cid, "next_on": on} for cid, on in plan.next_stage_on.items()],
         )
     return len(rows)
+
+
+def digest_context(day: date, digest: Digest, settings: Settings) -> dict[str, Any]:
+    """What the digest templates read: the entries, their counts, the
+    subject (territory and most urgent fact first), whom a reply reaches
+    (the territory's gerentes for a responsable, else the coordination) and
+    the signed link to the page of everything the recipient answers for."""
+    entries = digest.entries
+    gerentes = digest_reply_gerentes(digest)
+    name, address = coordination(settings)
+    token = person_token(settings.resolved_secret_key(), digest.recipient)
+    return {
+        "day": day,
+        "recipient": digest.recipient,
+        "recipient_name": digest.recipient_name,
+        "entries": entries,
+        "total": len(entries),
+        "overdue": sum(1 for e in entries if e.overdue),
+        "due_today": sum(1 for e in entries if e.today),
+        "to_verify": sum(1 for e in entries if e.to_verify),
+        "subject": digest_subject(entries),
+        "reply_gerentes": gerentes,
+        "reply_words": reply_words(gerentes, address),
+        "coordination": {"name": name, "email": address},
+        "person_link": f"{settings.base_url}/p/{token}",
+        "roles": {e.commitment_id: digest.audiences[e.commitment_id].value for e in entries},
+    }
+
+
+def _of_territory(name: str) -> str:
+    """``del territorio Loa Emprende``; ``del Territorio Integrado Poniente``
+    (a name that already says "Territorio" is not repeated)."""
+    return f"del {name}" if name.lower().startswith("territorio ") else f"del territorio {name}"
+
+
+def reply_words(gerentes: list[tuple[Person, str]], coordination_address: str) -> str:
+    """Whom a reply reaches, as the digest says it after "le llegará a":
+    ``Ana Pérez, gerente del territorio Loa Emprende`` (each gerente by
+    name, or by address when the name is unknown), else the coordination."""
+    parts = [f"{person.name or person.email}, gerente {_of_territory(t)}" for person, t in gerentes]
+    if not parts:
+        return f"la coordinación del programa ({coordination_address})"
+    if len(parts) == 1:
+        return parts[0]
+    return "; a ".join(parts[:-1]) + "; y a " + parts[-1]
 
 
 def links_for(settings: Settings) -> Linker:

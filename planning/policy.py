@@ -15,9 +15,10 @@ Each person gets one digest a day with one entry per commitment."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from models.calendar import BusinessCalendar, calendar_for
 from models.reminders import ReminderKind
@@ -31,6 +32,7 @@ from models.stages import (
     stage_on,
 )
 
+T = TypeVar("T")
 VERIFY_EVERY = 5
 """Business days between reminders of a report waiting for verification."""
 ROLE_WORDS = {
@@ -115,6 +117,11 @@ class Entry:
     reported_on: date | None = None
     returned_reason: str | None = None
     keys: tuple[ReminderKey, ...] = ()
+    responsable: Person | None = None
+    """Who answers for the commitment (named in escalations)."""
+    gerentes: tuple[Person, ...] = ()
+    """The territory's gerentes (named in escalations; a responsable's
+    replies go to them)."""
 
     @property
     def overdue(self) -> bool:
@@ -212,12 +219,48 @@ def plan_day(
                 digest.audiences[commitment.id] = audience
                 words = ROLE_WORDS[audience]
                 digest.entries.append(
-                    Entry(**entry, link=link(commitment.id, audience), role=words)
+                    Entry(
+                        **entry,
+                        link=link(commitment.id, audience),
+                        role=words,
+                        responsable=contacts.responsables.get(commitment.responsable_id),
+                        gerentes=tuple(contacts.gerentes.get(commitment.territory_id, [])),
+                    )
                 )
     for digest in digests.values():
         digest.entries.sort(key=_sort_key)
     plan.digests = sorted(digests.values(), key=lambda d: d.recipient)
     return plan
+
+
+def reply_gerentes(
+    recipient: str, answered: Iterable[tuple[T, Sequence[Person]]]
+) -> list[tuple[Person, T]]:
+    """Whom a recipient's reply reaches: the gerentes of the territories
+    (``T``, a name or an id) of the commitments the recipient answers for as
+    responsable, each once, in order, never the recipient. Empty when there
+    are none (a gerente's or director's digest, a territory without
+    gerente): the reply then goes to the programme's coordination."""
+    found: list[tuple[Person, T]] = []
+    seen = {recipient.lower()}
+    for territory, gerentes in answered:
+        for gerente in gerentes:
+            if gerente.email.lower() not in seen:
+                seen.add(gerente.email.lower())
+                found.append((gerente, territory))
+    return found
+
+
+def digest_reply_gerentes(digest: Digest) -> list[tuple[Person, str]]:
+    """:func:`reply_gerentes` of a planned digest, by territory name."""
+    return reply_gerentes(
+        digest.recipient,
+        (
+            (entry.territory, entry.gerentes)
+            for entry in digest.entries
+            if digest.audiences.get(entry.commitment_id) is Audience.RESPONSABLE
+        ),
+    )
 
 
 def _base(commitment: DueCommitment, day: date, calendar: BusinessCalendar) -> dict[str, object]:

@@ -15,6 +15,7 @@ PROGRAMS = {
     "pdftotext": "poppler-utils (pdftotext)",
     "pdftoppm": "poppler-utils (pdftoppm)",
     "time": "GNU time (paquete Debian time, /usr/bin/time: memoria máxima de un proceso)",
+    "spamassassin": "SpamAssassin (paquete Debian spamassassin)",
 }
 
 

@@ -354,3 +354,22 @@ def test_control_characters_are_refused(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as info:
         run(engine, write_csv(tmp_path / "a.csv", [row(compromiso="a\x01b")]))
     assert info.value.errors[0].column == "compromiso"
+
+
+def test_a_windows_1252_csv_behind_a_utf8_bom_keeps_its_first_column(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "bom.csv", [row(territorio="Ñuble Rural")], encoding="cp1252")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report = import_file(engine, path, actor="prueba")
+    assert report.commitments == 1
+    with Session(engine) as session:
+        assert session.scalars(select(Territory.name)).all() == ["Ñuble Rural"]
+
+
+def test_a_file_with_only_the_header_row_is_refused(engine: Engine, tmp_path: Path) -> None:
+    for path in (write_csv(tmp_path / "vacio.csv", []), write_xlsx(tmp_path / "vacio.xlsx", [])):
+        with pytest.raises(UnreadableFile, match="solo tiene la fila de encabezados"):
+            import_file(engine, path, actor="prueba")
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Commitment)) == 0

@@ -11,6 +11,7 @@ import pytest
 
 from notifications.compose import compose, message_id_for
 from notifications.render import render
+from notifications.subjects import digest_subject
 from planning.policy import Entry
 
 
@@ -43,7 +44,10 @@ def context(entries: list[Entry], **values: object) -> dict[str, object]:
         "overdue": sum(1 for e in entries if e.overdue),
         "due_today": sum(1 for e in entries if e.today),
         "to_verify": sum(1 for e in entries if e.to_verify),
-        "subject": "",
+        "subject": digest_subject(entries),
+        "roles": {e.commitment_id: "responsable" for e in entries},
+        "reply_words": "Ana Pérez, gerente del territorio Loa Emprende",
+        "person_link": "http://cumple.test/p/token",
     }
     base.update(values)
     return base
@@ -56,7 +60,9 @@ def test_digest_sections_reports_to_verify_and_returned_reports() -> None:
     )  # fmt: skip
     returned = entry(commitment_id=10, returned_reason="Falta la resolución <firmada>")
     rendered = render("digest", context([checks, returned]))
-    assert rendered.subject == "2 compromisos requieren su atención — 1 por verificar — 1 vencido"
+    assert rendered.subject == (
+        "Loa Emprende: 1 compromiso vencido, 1 informe devuelto, 1 informe por verificar"
+    )
     assert "POR VERIFICAR (1)" in rendered.text and "PLAZOS (1)" in rendered.text
     assert "Informado el 22 de septiembre de 2026" in rendered.text
     assert "Devuelto por la gerencia: «Falta la resolución <firmada>»" in rendered.text
@@ -70,7 +76,7 @@ def test_digest_in_spanish_with_amounts_dates_and_distance() -> None:
         "digest",
         context([entry(), entry(commitment_id=8, stage=0, amount=None, distance="vence hoy")]),
     )
-    assert rendered.subject == "2 compromisos requieren su atención — 1 vencido — 1 vence hoy"
+    assert rendered.subject == "Loa Emprende: 1 compromiso vencido, 1 vence hoy"
     for body in (rendered.text, rendered.html):
         assert "$15.000.000" in body
         assert "21 de septiembre de 2026" in body
@@ -86,9 +92,9 @@ def test_digest_in_spanish_with_amounts_dates_and_distance() -> None:
     [
         (
             [entry(stage=-5, distance="vence en 5 días hábiles")],
-            "1 compromiso requiere su atención",
+            "Loa Emprende: compromiso vence en 5 días hábiles",
         ),
-        ([entry(), entry(commitment_id=9)], "2 compromisos requieren su atención — 2 vencidos"),
+        ([entry(), entry(commitment_id=9)], "Loa Emprende: 2 compromisos vencidos"),
     ],
 )
 def test_subject_says_what_is_inside(entries: list[Entry], subject: str) -> None:

@@ -119,3 +119,17 @@ def test_secret_key_is_generated_once(clean_env: Path) -> None:
 def test_loading_settings_touches_nothing(clean_env: Path) -> None:
     load_settings()
     assert list(clean_env.iterdir()) == []
+
+
+def test_a_data_folder_alone_holds_the_database_too(tmp_path: Path) -> None:
+    """Given only ``--data-dir``, nothing is created in ./var of the working
+    directory; an explicit database URL still wins."""
+    folder = tmp_path / "datos"
+    assert load_settings(data_dir=folder).database_url == f"sqlite:///{folder / 'cumple.db'}"
+    explicit = load_settings(data_dir=folder, database_url="sqlite:///otra.db")
+    assert explicit.database_url == "sqlite:///otra.db"
+
+
+def test_the_coordination_reply_address_defaults_to_the_sender() -> None:
+    assert load_settings().reply_address == "no-responder@localhost"
+    assert load_settings(reply_to="coordinacion@gore.cl").reply_address == "coordinacion@gore.cl"

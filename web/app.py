@@ -17,12 +17,13 @@ from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
 from config import Settings
+from config.i18n import plural, translations
 from models.commitments import STATUS_LABELS
 from models.dates import format_long
 from models.db import make_engine
 from models.money import format_bytes, format_clp
 from tracking.history import event_label, event_value, field_label
-from web import api, feeds, links, login, packages, registration, verification
+from web import api, feeds, links, login, packages, person, registration, verification
 from web.cache import FiguresCache
 from web.headers import BodyLimit, SecurityHeaders, install_log_redaction, stylesheet_router
 from web.pages import CsrfFailed, LoginRequired, login_redirect, render, router
@@ -37,6 +38,9 @@ def _templates() -> Jinja2Templates:
         loader=PackageLoader("web", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html",)),
     )
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["plural"] = plural
     env.filters["clp"] = lambda amount: format_clp(amount, empty="—")
     env.filters["fecha"] = format_long
     env.filters["bytes"] = format_bytes
@@ -107,10 +111,8 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
     app.add_middleware(BodyLimit, limit_mb=settings.max_request_mb)
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     # Pages are for people; /openapi.json describes the API for systems.
-    # web.feeds before web.packages: its /calendario route replaces the
-    # unscoped one there.
     people = (login.router, router, links.router, verification.router, feeds.router,
-              packages.router, registration.router)  # fmt: skip
+              packages.router, registration.router, person.router)  # fmt: skip
     for pages in people:
         app.include_router(pages, include_in_schema=False)
     app.include_router(stylesheet_router(app.state.templates.env))
