@@ -29,10 +29,9 @@ COORDINATION = "Coordinación del programa"
 
 
 def coordination(settings: Settings) -> Address:
-    """The programme coordination's address: ``CUMPLE_REPLY_TO`` when the
-    settings have it, else the address of ``mail_from``."""
-    configured = getattr(settings, "reply_to", None)
-    name, address = parseaddr(str(configured or settings.mail_from))
+    """The programme coordination's address: ``CUMPLE_REPLY_TO`` when it is
+    set, else the address of ``mail_from``."""
+    name, address = parseaddr(settings.reply_to or settings.mail_from)
     if "@" not in address:
         name, address = parseaddr(settings.mail_from)
     return (name or COORDINATION, address)
