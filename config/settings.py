@@ -216,13 +216,6 @@ class Settings(BaseSettings):
         self.data_dir.chmod(0o700)
         return self.data_dir
 
-    @property
-    def reply_address(self) -> str:
-        """The coordination's reply address: ``reply_to``, or ``mail_from``'s."""
-        from email.utils import parseaddr
-
-        return self.reply_to or parseaddr(self.mail_from)[1]
-
     def safe_database_url(self) -> str:
         """The database URL with any password masked, for messages and logs."""
         return make_url(self.database_url).render_as_string(hide_password=True)

@@ -128,8 +128,3 @@ def test_a_data_folder_alone_holds_the_database_too(tmp_path: Path) -> None:
     assert load_settings(data_dir=folder).database_url == f"sqlite:///{folder / 'cumple.db'}"
     explicit = load_settings(data_dir=folder, database_url="sqlite:///otra.db")
     assert explicit.database_url == "sqlite:///otra.db"
-
-
-def test_the_coordination_reply_address_defaults_to_the_sender() -> None:
-    assert load_settings().reply_address == "no-responder@localhost"
-    assert load_settings(reply_to="coordinacion@gore.cl").reply_address == "coordinacion@gore.cl"
