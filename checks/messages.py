@@ -25,7 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "config" / "locale" / LOCALE / "LC_MESSAGES" / f"{DOMAIN}.po"
 FOLDERS = ("cli", "config", "flows", "importer", "models", "notifications", "operations",
            "planning", "reports", "tracking", "web", "demo")  # fmt: skip
-KEYWORDS = {"plural": (2, 3), "ngettext": (1, 2), "gettext": None, "_": None}
+KEYWORDS = {
+    "plural": (2, 3),
+    "count": (2, 3),
+    "count_words": (2, 3),
+    "ngettext": (1, 2),
+    "gettext": None,
+    "_": None,
+}
 METHODS = [
     ("**.py", "python"),
     ("**/templates/**.html", "jinja2"),

@@ -30,7 +30,7 @@ from reports.document import percent, write_pdf
 from reports.figures import PeriodFigures, compute_figures
 from reports.open_data import datapackage, write_csv, write_json
 from reports.periods import Period, first_business_day_after
-from reports.spreadsheet import write_workbook
+from reports.spreadsheet import CLP, COUNT, PERCENT, WorkbookInfo, write_workbook
 from tracking.protocols import default_title, protocol_for
 
 FILES = ("informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json", "datapackage.json")
@@ -87,18 +87,18 @@ def _summary(figures: PeriodFigures) -> list[tuple[str, object, str | None]]:
     fulfilled = figures.fulfilled
     return [
         ("Periodo", figures.period.label, None),
-        ("Compromisos al cierre", total.commitments, None),
-        ("Monto comprometido (CLP)", total.committed, None),
-        ("Monto ejecutado (CLP)", total.executed, None),
-        ("Tasa de ejecución", total.rate, None),
-        ("Compromisos nuevos en el periodo", total.new, None),
-        ("Cumplidos en el periodo a tiempo", sum(1 for f in fulfilled if f.a_tiempo), None),
-        ("Cumplidos en el periodo con atraso", sum(1 for f in fulfilled if not f.a_tiempo), None),
-        ("Vencidos al cierre", total.overdue, None),
-        ("Informados por verificar al cierre", total.reported, None),
-        ("Con sobre-ejecución", total.over_executed, None),
-        ("Cambios de plazo acordados en el periodo", len(figures.due_changes), None),
-        ("Rectificaciones de periodos anteriores", len(figures.rectifications), None),
+        ("Compromisos al cierre", total.commitments, COUNT),
+        ("Monto comprometido (CLP)", total.committed, CLP),
+        ("Monto ejecutado (CLP)", total.executed, CLP),
+        ("Tasa de ejecución", total.rate, PERCENT),
+        ("Compromisos nuevos en el periodo", total.new, COUNT),
+        ("Cumplidos en el periodo a tiempo", sum(1 for f in fulfilled if f.a_tiempo), COUNT),
+        ("Cumplidos en el periodo con atraso", sum(1 for f in fulfilled if not f.a_tiempo), COUNT),
+        ("Vencidos al cierre", total.overdue, COUNT),
+        ("Informados por verificar al cierre", total.reported, COUNT),
+        ("Con sobre-ejecución", total.over_executed, COUNT),
+        ("Cambios de plazo acordados en el periodo", len(figures.due_changes), COUNT),
+        ("Rectificaciones de periodos anteriores", len(figures.rectifications), COUNT),
     ]
 
 
@@ -155,7 +155,20 @@ def build_package(
             )
         )
         sheets = write_workbook(
-            work / "planilla.xlsx", figures, _summary(figures), preliminary=preliminary
+            work / "planilla.xlsx",
+            figures,
+            _summary(figures),
+            preliminary=preliminary,
+            info=WorkbookInfo(
+                title=("PRELIMINAR — " if preliminary else "")
+                + f"Planilla de compromisos — {region.official_name} — {period.label}",
+                subject=f"Compromisos territoriales de la {region.official_name}, {period.label}",
+                author=settings.report_sender,
+                keywords=f"compromisos territoriales, {region.official_name}, {period.key}, PROPIR",
+                comments=f"Paquete de información {period.key} generado el "
+                f"{moment.isoformat(timespec='seconds')}; cifras al {period.end.isoformat()}.",
+                created=moment,
+            ),
         )
         issued_on = max(first_business_day_after(period, calendar), moment.date())
         write_pdf(
@@ -177,6 +190,7 @@ def build_package(
                 "issued_on": issued_on,
                 "sender": settings.report_sender,
                 "recipient_title": protocol.recipient_title if protocol else default_title(region),
+                "generated_at": moment,
                 "generated_label": format_datetime(
                     moment, "d 'de' MMMM 'de' y, HH:mm", tzinfo=settings.zone, locale="es_CL"
                 ),

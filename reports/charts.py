@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import textwrap
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -10,6 +12,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from models.money import format_clp
 from reports.figures import Group
+from reports.fonts import FAMILY, MATPLOTLIB_FAMILY
 
 BLUE = "#0f3d6e"
 GREEN = "#2e7d32"
@@ -33,10 +36,13 @@ STATUS_NAMES = {
 # a server thread. The salt makes the SVG ids the same from run to run.
 # Labels are names users typed: with mathtext on, "Fondo $\x$ Regional" is
 # parsed as TeX and the whole package fails; they are drawn as plain text.
+# One family, matplotlib's own DejaVu Sans: a family the machine lacks costs a
+# findfont warning per text, and a substitute measured here but drawn by
+# WeasyPrint in another font clips the labels.
 STYLE = {
     "text.parse_math": False,
     "text.usetex": False,
-    "font.family": ["Liberation Sans", "DejaVu Sans"],
+    "font.family": [MATPLOTLIB_FAMILY],
     "font.size": 9,
     "svg.hashsalt": "cumple",
     "svg.fonttype": "none",
@@ -45,15 +51,35 @@ STYLE = {
 }
 
 
+# matplotlib numbers its groups ("patch_1", "text_1") per figure: two charts
+# in one HTML document would define every anchor twice. Nothing refers to
+# them (references use the salted ids), so they are dropped.
+_GROUP_ID = re.compile(r'<g id="[A-Za-z0-9.]+_\d+"')
+
+
 def _svg(figure: Figure) -> str:
+    """The figure as an inline SVG element, its text set in :data:`FAMILY`."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    text = _GROUP_ID.sub("<g", text[text.index("<svg") :])
+    return text.replace(f"font-family: '{MATPLOTLIB_FAMILY}'", f"font-family: '{FAMILY}'")
 
 
-def _short(name: str, limit: int = 34) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+def wrap_label(name: str, width: int = 30, lines: int = 2) -> str:
+    """``name`` on at most ``lines`` lines of about ``width`` characters,
+    broken between words; what does not fit ends in an ellipsis after a
+    whole word."""
+    parts = textwrap.wrap(name, width) or [""]
+    if len(parts) <= lines:
+        return "\n".join(parts)
+    rest = textwrap.shorten(" ".join(parts[lines - 1 :]), width, placeholder=" …")
+    return "\n".join([*parts[: lines - 1], rest])
+
+
+def _height(groups: list[Group]) -> float:
+    lines = sum(wrap_label(g.name).count("\n") + 1 for g in groups)
+    return 0.28 * max(lines, 3) + 0.2 * len(groups) + 1.2
 
 
 def committed_vs_executed(institutions: list[Group], top: int = 12) -> str:
@@ -65,14 +91,14 @@ def committed_vs_executed(institutions: list[Group], top: int = 12) -> str:
 
 
 def _amounts_figure(groups: list[Group]) -> Figure:
-    figure = Figure(figsize=(7.2, 0.42 * max(len(groups), 3) + 1.0))
+    figure = Figure(figsize=(7.2, _height(groups)))
     axes = figure.subplots()
     positions = range(len(groups))
     axes.barh([p + 0.2 for p in positions], [g.committed for g in groups], 0.4,
               color=BLUE, label="Comprometido")  # fmt: skip
     axes.barh([p - 0.2 for p in positions], [g.executed for g in groups], 0.4,
               color=GREEN, label="Ejecutado")  # fmt: skip
-    axes.set_yticks(list(positions), [_short(g.name) for g in groups])
+    axes.set_yticks(list(positions), [wrap_label(g.name) for g in groups])
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: format_clp(int(x))))
     axes.tick_params(axis="x", labelrotation=20)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False, ncols=2)
@@ -87,7 +113,7 @@ def status_by_territory(territories: list[Group]) -> str:
 
 
 def _status_figure(groups: list[Group]) -> Figure:
-    figure = Figure(figsize=(7.2, 0.42 * max(len(groups), 3) + 1.0))
+    figure = Figure(figsize=(7.2, _height(groups)))
     axes = figure.subplots()
     left = [0] * len(groups)
     for status, color in STATUS_COLORS.items():
@@ -97,7 +123,7 @@ def _status_figure(groups: list[Group]) -> Figure:
         axes.barh(range(len(groups)), values, left=left, color=color,
                   label=STATUS_NAMES[status])  # fmt: skip
         left = [a + b for a, b in zip(left, values, strict=True)]
-    axes.set_yticks(list(range(len(groups))), [_short(g.name) for g in groups])
+    axes.set_yticks(list(range(len(groups))), [wrap_label(g.name) for g in groups])
     axes.set_xlabel("Compromisos")
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False, ncols=5)

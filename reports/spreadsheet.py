@@ -1,26 +1,76 @@
 """``planilla.xlsx``: one sheet per table, real numbers and dates (not
 text), a CLP number format, frozen headers and filters. Written with
 XlsxWriter in constant-memory mode: each row goes to disk as it is written,
-so memory stays flat with the row count."""
+so memory stays flat with the row count.
+
+Every sheet prints as people print it: Letter (Carta) landscape, one page
+wide, the header row repeated on each page, "Página n de m" at the foot.
+The document properties carry the package's generation time, so the same
+data gives the same bytes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from reports.figures import PeriodFigures, status_label
 
 CLP = '"$"#,##0'
 DATE = "dd-mm-yyyy"
 PERCENT = "0.0%"
+COUNT = "#,##0"
+LETTER = 1
+"""XlsxWriter's paper code for Letter (Carta), the size Chilean offices print on."""
 
 Column = tuple[str, str | None, float, Callable[[Any], Any]]
-"""``(header, number format, width, value of a row)``."""
+"""``(header, number format, width, value of a row)``. A value may be a
+:class:`Formatted` to give that one cell its own number format."""
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A cell value with its own number format (the Resumen's mixed column)."""
+
+    value: Any
+    num_format: str | None
+
+
+@dataclass(frozen=True)
+class WorkbookInfo:
+    """The document properties of the workbook."""
+
+    title: str
+    subject: str
+    author: str
+    keywords: str
+    comments: str
+    created: datetime
+    company: str = ""
+
+
+def _print_setup(sheet: Worksheet, title: str, period: str, preliminary: bool) -> None:
+    """Letter landscape, one page wide, header row on every page, numbered."""
+    sheet.set_paper(LETTER)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    centre = '&C&"-,Bold"PRELIMINAR — periodo en curso' if preliminary else ""
+    sheet.set_header(f"&L{_escape(title)}{centre}&R{_escape(period)}")
+    sheet.set_footer("&CPágina &P de &N")
+
+
+def _escape(text: str) -> str:
+    """Header/footer text: ``&`` starts a control code, so it is doubled."""
+    return text.replace("&", "&&")
 
 
 def _sheet(
@@ -29,15 +79,23 @@ def _sheet(
     columns: Sequence[Column],
     rows: Iterable[Any],
     preliminary: bool = False,
+    period: str = "",
 ) -> int:
     sheet = workbook.add_worksheet(title)
-    if preliminary:
-        sheet.set_header('&C&"-,Bold"PRELIMINAR — periodo en curso')
+    _print_setup(sheet, title, period, preliminary)
     header_format = workbook.add_format(
         {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0F3D6E", "text_wrap": True,
          "valign": "vcenter"}
     )  # fmt: skip
-    formats = [workbook.add_format({"num_format": f}) if f else None for _, f, _, _ in columns]
+    # Text wraps inside its column (printed pages keep their width); numbers
+    # and dates keep their format.
+    formats = [
+        workbook.add_format({"num_format": f, "valign": "top"})
+        if f
+        else workbook.add_format({"text_wrap": True, "valign": "top"})
+        for _, f, _, _ in columns
+    ]
+    own: dict[str, Format] = {}
     for index, (name, _, width, _) in enumerate(columns):
         sheet.set_column(index, index, width, formats[index])
         sheet.write_string(0, index, name, header_format)
@@ -46,16 +104,25 @@ def _sheet(
     for count, row in enumerate(rows, start=1):
         for index, (_, _, _, get) in enumerate(columns):
             value = get(row)
+            cell_format = formats[index]
+            if isinstance(value, Formatted):
+                if value.num_format:
+                    if value.num_format not in own:
+                        own[value.num_format] = workbook.add_format(
+                            {"num_format": value.num_format, "valign": "top"}
+                        )
+                    cell_format = own[value.num_format]
+                value = value.value
             if value is None:
                 continue
             if isinstance(value, date):
-                sheet.write_datetime(count, index, value, formats[index])
+                sheet.write_datetime(count, index, value, cell_format)
             elif isinstance(value, bool):
-                sheet.write_boolean(count, index, value, formats[index])
+                sheet.write_boolean(count, index, value, cell_format)
             elif isinstance(value, int | float):
-                sheet.write_number(count, index, value, formats[index])
+                sheet.write_number(count, index, value, cell_format)
             else:
-                sheet.write_string(count, index, str(value), formats[index])
+                sheet.write_string(count, index, str(value), cell_format)
     sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
     return count
 
@@ -110,15 +177,34 @@ def write_workbook(
     summary: list[tuple[str, Any, str | None]],
     *,
     preliminary: bool = False,
+    info: WorkbookInfo | None = None,
 ) -> dict[str, int]:
-    """Write the workbook; returns the row count of each sheet."""
+    """Write the workbook; returns the row count of each sheet. ``summary``
+    rows are ``(indicator, value, number format or None)``; ``info`` gives
+    the document properties (without it XlsxWriter stamps the current time
+    and the bytes change from run to run)."""
     workbook = xlsxwriter.Workbook(
         str(path), {"constant_memory": True, "default_date_format": DATE}
     )
+    if info is not None:
+        workbook.set_properties(
+            {
+                "title": info.title,
+                "subject": info.subject,
+                "author": info.author,
+                "manager": info.author,
+                "company": info.company or info.author,
+                "category": "Informe de compromisos territoriales",
+                "keywords": info.keywords,
+                "comments": info.comments,
+                "created": info.created.astimezone(UTC).replace(tzinfo=None),
+            }
+        )
     counts: dict[str, int] = {}
+    label = figures.period.label
 
     def sheet(title: str, columns: Sequence[Column], rows: Iterable[Any]) -> None:
-        counts[title] = _sheet(workbook, title, columns, rows, preliminary)
+        counts[title] = _sheet(workbook, title, columns, rows, preliminary, label)
 
     if preliminary:
         summary = [("PRELIMINAR: el periodo aún no termina", None, None), *summary]
@@ -126,7 +212,7 @@ def write_workbook(
         "Resumen",
         [
             ("Indicador", None, 48, lambda r: r[0]),
-            ("Valor", None, 22, lambda r: r[1]),
+            ("Valor", None, 22, lambda r: Formatted(r[1], r[2])),
         ],
         summary,
     )
