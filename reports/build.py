@@ -25,6 +25,7 @@ from models.calendar import calendar_for
 from models.geography import Comuna, Region
 from models.packages import Package, PackageDelivery
 from models.text import fold
+from reports.catalog import catalog
 from reports.collect import commitment_facts, rectifications
 from reports.document import percent, write_pdf
 from reports.figures import PeriodFigures, compute_figures
@@ -34,6 +35,15 @@ from reports.spreadsheet import CLP, COUNT, PERCENT, WorkbookInfo, write_workboo
 from tracking.protocols import default_title, protocol_for
 
 FILES = ("informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json", "datapackage.json")
+CATALOG = "catalogo.jsonld"
+"""The DCAT-AP description of the files above (it cannot list its own size)."""
+
+
+def published_url(base_url: str, region: Region, period: Period, preliminary: bool) -> str:
+    """Where the package's files are published for harvesting (a folder
+    address ending in ``/``): ``<CUMPLE_BASE_URL>/datos/<región>/<periodo>/``."""
+    suffix = "-preliminar" if preliminary else ""
+    return f"{base_url}/datos/{region_slug(region)}/{period.key.lower()}{suffix}/"
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,8 @@ def build_package(
                 ("PRELIMINAR — " if preliminary else "")
                 + f"Compromisos territoriales, {region.official_name}, {period.label}",
                 meta,
+                created=moment,
+                publisher=settings.report_sender,
             )
         )
         sheets = write_workbook(
@@ -196,6 +208,19 @@ def build_package(
                 ),
             },
         )
+        (work / CATALOG).write_bytes(
+            catalog(
+                work,
+                FILES,
+                name=f"compromisos-{region_slug(region)}-{period.key.lower()}",
+                title=("PRELIMINAR — " if preliminary else "")
+                + f"Compromisos territoriales, {region.official_name}, {period.label}",
+                meta=meta,
+                created=moment,
+                publisher=settings.report_sender,
+                base_url=published_url(settings.base_url, region, period, preliminary),
+            )
+        )
         manifest = {
             **meta,
             "generado": moment.isoformat(),
@@ -205,7 +230,7 @@ def build_package(
                     "bytes": (work / name).stat().st_size,
                     "sha256": _sha256(work / name),
                 }
-                for name in FILES
+                for name in (*FILES, CATALOG)
             ],
             "filas": {"compromisos": len(figures.records), **sheets},
             "totales": {
@@ -237,7 +262,7 @@ def build_package(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    files = [target / name for name in (*FILES, "manifest.json")]
+    files = [target / name for name in (*FILES, CATALOG, "manifest.json")]
     return BuiltPackage(
         region_id=region.id,
         region_name=region.official_name,

@@ -19,7 +19,7 @@ from tracking.protocols import set_protocol
 
 FILES = {
     "informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json",
-    "datapackage.json", "manifest.json",
+    "datapackage.json", "catalogo.jsonld", "manifest.json",
 }  # fmt: skip
 
 

@@ -89,7 +89,7 @@ def test_package_numbers_agree_across_every_file(
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(
         ["informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json",
-         "datapackage.json", "manifest.json"]
+         "datapackage.json", "catalogo.jsonld", "manifest.json"]
     )  # fmt: skip
 
     # What the period looked like on 30 September 2026, worked out by hand.

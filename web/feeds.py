@@ -1,20 +1,19 @@
 """``/calendario/<token>.ics``: due dates as a calendar feed per territorio
 or institution, for the user the link was shown to and cut to that user's
-scope (:mod:`tracking.feeds`); ``/calendario/renovar``: that user ends every
-feed link given so far."""
+scope, or per person (every commitment a responsable answers for), see
+:mod:`tracking.feeds`; ``/calendario/renovar``: that user ends every feed
+link given so far."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from icalendar import Calendar, Event
 from sqlmodel import Session
 
+from reports.ical import feed_calendar
 from tracking.accounts import Account, rotate_feeds
-from tracking.feeds import FeedUnavailable, feed_token, open_feed
-from tracking.queries import list_commitments
+from tracking.feeds import FeedUnavailable, feed_histories, feed_token, open_feed
+from tracking.queries import CommitmentView, list_commitments
 from web.pages import check_csrf, current_account, today
 from web.security import CSRF_FIELD
 
@@ -32,30 +31,25 @@ def calendar_feed(request: Request, token: str) -> Response:
     day = today(request)
     with Session(request.app.state.engine) as session:
         try:
-            filters = open_feed(session, request.app.state.secret, token, settings.feed_days)
+            feed = open_feed(session, request.app.state.secret, token, settings.feed_days)
         except FeedUnavailable as exc:
             return Response(
                 str(exc), status_code=exc.status, media_type="text/plain; charset=utf-8"
             )
-        views = list_commitments(session, filters, day)
-    calendar = Calendar()
-    calendar.add("prodid", "-//cumple//Seguimiento de Compromisos//ES")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Vencimientos de compromisos")
-    calendar.add("x-wr-timezone", settings.timezone)
-    for view in views:
-        if view.estado.value in ("cumplido", "cancelado"):
-            continue
-        event = Event()
-        event.add("uid", f"compromiso-{view.id}-{view.vencimiento.isoformat()}@cumple")
-        event.add("summary", f"Vence: {view.compromiso} ({view.institucion})")
-        event.add("dtstart", view.vencimiento)
-        event.add("dtend", view.vencimiento + timedelta(days=1))
-        event.add("dtstamp", view.acta_fecha)
-        event.add("url", f"{settings.base_url}/compromisos/{view.id}")
-        event.add("description", f"{view.territorio}. Acta del {view.acta_fecha.isoformat()}.")
-        calendar.add_component(event)
-    return Response(calendar.to_ical(), media_type="text/calendar; charset=utf-8")
+        views: dict[int, CommitmentView] = {}
+        for filters in feed.filters:
+            for view in list_commitments(session, filters, day):
+                if feed.responsable_email in (None, view.responsable_email.lower()):
+                    views[view.id] = view
+        histories = feed_histories(session, views)
+    body = feed_calendar(
+        feed.title,
+        [(view, histories[view.id]) for view in views.values()],
+        base_url=settings.base_url,
+        timezone=settings.timezone,
+        today=day,
+    )
+    return Response(body, media_type="text/calendar; charset=utf-8")
 
 
 @router.post("/calendario/renovar")

@@ -18,14 +18,14 @@ from models.geography import Region
 from models.packages import Package
 from models.parties import Territory
 from models.reminders import FailureKind
-from reports.build import FILES
+from reports.build import CATALOG, FILES
 from reports.periods import parse_period
 from tracking.accounts import Account
 from tracking.failures import open_failures
 from web.pages import Identifier, current_account, render
 
 router = APIRouter()
-DOWNLOADS = (*FILES, "manifest.json")
+DOWNLOADS = (*FILES, CATALOG, "manifest.json")
 
 
 def _regions_in_scope(session: Session, account: Account) -> set[int] | None:
