@@ -212,6 +212,10 @@ def test_person_page_lists_exactly_what_that_person_answers_for(
         assert shown == {i for i, t in texts.items() if not t.startswith("Capacitar")}
         assert "Como responsable (2)" in page.text and "/c/" in page.text
         assert "$15.000.000" in page.text and "21 de septiembre de 2026" in page.text
+        feed = re.search(r'href="https?://[^/"]+(/calendario/[^"]+\.ics)"', page.text)
+        assert feed is not None, "the page offers the person's calendar"
+        ics = client.get(feed.group(1))
+        assert ics.status_code == 200 and "BEGIN:VEVENT" in ics.text
         gerente = client.get(f"/p/{person_token(SECRET, GERENTE)}")
         assert "Como gerente del territorio (2)" in gerente.text
         assert {i for i, t in texts.items() if t in gerente.text} == {

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from models.commitments import Commitment
 from models.parties import Contact, ContactRole
+from tracking.feeds import person_feed_url
 from tracking.links import LinkInvalid, commitment_token
 from tracking.person_links import read_person_token
 from tracking.queries import CommitmentView, _base_query, _view, state_source
@@ -105,11 +106,14 @@ def person_page(request: Request, token: str) -> Response:
     except LinkInvalid as exc:
         return render(request, "error.html", 404, title="Enlace no válido", message=str(exc))
     day = today(request)
+    settings = request.app.state.settings
     with Session(request.app.state.engine) as session:
         sections = person_sections(session, email, day, secret)
+        calendar = person_feed_url(session, secret, settings.base_url, email) if sections else None
     response = render(
-        request, "person.html", title="Mis compromisos", email=email, sections=sections, today=day
-    )
+        request, "person.html", title="Mis compromisos", email=email, sections=sections,
+        today=day, calendar=calendar,
+    )  # fmt: skip
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
