@@ -370,3 +370,18 @@ def test_a_link_to_a_commitment_that_is_gone_is_a_spanish_404(
     for response in answers:
         assert response.status_code == 404
         assert "El compromiso de este enlace ya no existe." in response.text
+
+
+def test_an_unknown_address_is_a_spanish_page_and_the_api_keeps_json(
+    database_url: str, tmp_path: Path
+) -> None:
+    app = create_app(
+        load_settings(database_url=database_url, data_dir=tmp_path), with_scheduler=False
+    )
+    client = TestClient(app)
+    page = client.get("/no-existe")
+    assert page.status_code == 404
+    assert "text/html" in page.headers["content-type"]
+    assert "La dirección no existe" in page.text
+    api = client.get("/api/no-existe")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}

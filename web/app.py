@@ -10,10 +10,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from config import Settings
@@ -128,6 +130,16 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
             request, "error.html", 403, title="Formulario vencido",
             message="El formulario venció o no es de este sitio. Vuelva a la página e "
             "inténtelo de nuevo.",
+        )  # fmt: skip
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        # A person who mistypes an address gets a page; systems keep JSON.
+        if exc.status_code != 404 or request.url.path.startswith("/api"):
+            return await http_exception_handler(request, exc)
+        return render(
+            request, "error.html", 404, title="Página no encontrada",
+            message="La dirección no existe. Vuelva al inicio y busque desde allí.",
         )  # fmt: skip
 
     @app.get("/health")
