@@ -27,7 +27,6 @@ FOLDERS = ("cli", "config", "flows", "importer", "models", "notifications", "ope
            "planning", "reports", "tracking", "web", "demo")  # fmt: skip
 KEYWORDS = {
     "plural": (2, 3),
-    "count": (2, 3),
     "count_words": (2, 3),
     "ngettext": (1, 2),
     "gettext": None,

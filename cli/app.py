@@ -1,7 +1,8 @@
 """The ``cumple`` console script: commands per contracts.md.
 
 Exit codes: 0 success, 1 a user error (a Spanish message on stderr, no
-traceback), 2 wrong usage (Click's own handling)."""
+traceback), 2 wrong usage (Click's usage errors, said in Spanish by
+:mod:`cli.usage`)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
+from typer._click.exceptions import ClickException, UsageError
+from typer.exceptions import Abort
 
-from cli import commitments, cycle, evidence, operations, protocols, users
-from cli.render import commitments_table, console
+from cli import commitments, cycle, evidence, operations, protocols, usage, users
+from cli.render import commitments_table, console, status_summary
 from cli.runtime import (
     ActorOption,
     DatabaseUrlOption,
@@ -26,6 +29,7 @@ from cli.runtime import (
     open_runtime,
 )
 from config import ConfigError
+from config.i18n import plural
 from importer import (
     ConcurrentImport,
     ImportFailed,
@@ -38,6 +42,7 @@ from models.schema import SchemaNotReady, init_database
 from operations.backup import BackupError
 from tracking.errors import TrackingError
 
+usage.install()
 app = typer.Typer(
     name="cumple",
     help="Seguimiento de compromisos de actas territoriales.",
@@ -45,6 +50,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["--help", "-h"]},
 )
 app.add_typer(commitments.app, name="commitments")
 app.add_typer(protocols.app, name="protocol")
@@ -66,27 +72,23 @@ def init_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption
     )
 
 
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
-
-
 def _import_summary(report: ImportReport) -> str:
     # A compound subject ("1 acta, 2 compromisos y …") takes the plural.
     verb = "se crearían" if report.dry_run else "se crearon"
     prefix = "Simulación (--dry-run): nada se escribió. " if report.dry_run else ""
     lines = [
         f"{prefix}Filas leídas: {report.rows}. {verb.capitalize()} "
-        f"{_count(report.actas, 'acta', 'actas')}, "
-        f"{_count(report.commitments, 'compromiso', 'compromisos')}, "
-        f"{_count(report.institutions, 'institución', 'instituciones')} y "
-        f"{_count(report.contacts, 'contacto', 'contactos')} "
-        f"({_count(report.territories, 'territorio nuevo', 'territorios nuevos')})."
+        f"{plural(report.actas, '{n} acta', '{n} actas')}, "
+        f"{plural(report.commitments, '{n} compromiso', '{n} compromisos')}, "
+        f"{plural(report.institutions, '{n} institución', '{n} instituciones')} y "
+        f"{plural(report.contacts, '{n} contacto', '{n} contactos')} "
+        f"({plural(report.territories, '{n} territorio nuevo', '{n} territorios nuevos')})."
     ]
     if report.unchanged:
-        already = _count(
+        already = plural(
             report.unchanged,
-            "compromiso ya estaba registrado",
-            "compromisos ya estaban registrados",
+            "{n} compromiso ya estaba registrado",
+            "{n} compromisos ya estaban registrados",
         )
         lines.append(f"{already} y no se modificó nada.")
     if report.duplicate_rows:
@@ -100,7 +102,10 @@ def _import_summary(report: ImportReport) -> str:
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="Archivo .csv o .xlsx con actas y compromisos.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Archivo .csv o .xlsx con actas y compromisos.", metavar="ARCHIVO"),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Valida y cuenta sin escribir nada.")
     ] = False,
@@ -150,24 +155,31 @@ def demo_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption
         views = list_commitments(session, Filters(), today)
     out = console()
     out.print(commitments_table(views, title=f"Compromisos de demostración al {today:%d-%m-%Y}"))
-    counts: dict[str, int] = {}
-    for view in views:
-        counts[view.estado] = counts.get(view.estado, 0) + 1
-    summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-    typer.echo(f"\n{len(views)} compromisos: {summary}.")
-    typer.echo(_import_summary(result.imported))
+    typer.echo(f"\n{plural(len(views), '{n} compromiso', '{n} compromisos')}: "
+               f"{status_summary(view.estado for view in views)}.")  # fmt: skip
+    if result.already_loaded:
+        typer.echo("Los datos de demostración ya estaban cargados; no se importó nada de nuevo.")
+    else:
+        typer.echo(_import_summary(result.imported))
     if result.facts_recorded:
-        typer.echo(f"Se registraron {result.facts_recorded} avances de demostración.")
+        typer.echo(
+            plural(
+                result.facts_recorded,
+                "Se registró {n} avance de demostración.",
+                "Se registraron {n} avances de demostración.",
+            )
+        )
     for report in result.cycles:
+        packages = (
+            ", "
+            + plural(report.packages, "{n} paquete de información", "{n} paquetes de información")
+            if report.packages
+            else ""
+        )
         typer.echo(
             f"Ciclo del {report.day:%d-%m-%Y}: "
-            f"{_count(report.reminders, 'recordatorio', 'recordatorios')}, "
-            f"{_count(report.sent, 'correo enviado', 'correos enviados')}"
-            + (
-                f", {_count(report.packages, 'paquete', 'paquetes')} de información."
-                if report.packages
-                else "."
-            )
+            f"{plural(report.reminders, '{n} recordatorio', '{n} recordatorios')}, "
+            f"{plural(report.sent, '{n} correo enviado', '{n} correos enviados')}{packages}."
         )
     mail = (
         f"servidor SMTP {runtime.settings.smtp_host}"
@@ -195,18 +207,54 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _import_failed(exc: ImportFailed) -> str:
+    count = len(exc.errors)
+    lines = [
+        plural(
+            count,
+            "El archivo tiene {n} error; no se importó nada:",
+            "El archivo tiene {n} errores; no se importó nada:",
+        )
+    ]
+    lines.extend(f"  {error}" for error in exc.errors)
+    lines.append(
+        plural(
+            count,
+            "Corrija el error y vuelva a importar el archivo.",
+            "Corrija los errores y vuelva a importar el archivo.",
+        )
+    )
+    return "\n".join(lines)
+
+
+def _run() -> None:
+    """The application without Click's own (English) error handling: usage
+    errors come back as exceptions and are said in Spanish."""
+    try:
+        code = app(prog_name="cumple", standalone_mode=False)
+    except UsageError as exc:
+        sys.stderr.write(usage.usage_error(exc) + "\n")
+        sys.exit(exc.exit_code)
+    except Abort:
+        sys.stderr.write("Interrumpido.\n")
+        sys.exit(1)
+    except ClickException as exc:
+        _fail(exc.format_message())
+    if isinstance(code, int) and code:
+        if code == 130:
+            sys.stderr.write("Interrumpido.\n")
+        sys.exit(code)
+
+
 def main() -> None:
     """Entry point of the ``cumple`` console script."""
     # Everything cumple writes (database, mail with valid links, evidence,
     # packages, backups) is for its owner only: files 0600, folders 0700.
     os.umask(0o077)
     try:
-        app(prog_name="cumple")
+        _run()
     except ImportFailed as exc:
-        lines = [f"El archivo tiene {len(exc.errors)} errores; no se importó nada:"]
-        lines.extend(f"  {error}" for error in exc.errors)
-        lines.append("Corrija el archivo y vuelva a importarlo.")
-        _fail("\n".join(lines))
+        _fail(_import_failed(exc))
     except UnreadableFile as exc:
         _fail(f"No se pudo leer el archivo: {exc}.")
     except ConcurrentImport:

@@ -29,6 +29,7 @@ from cli.runtime import (
     open_runtime,
     option_date,
 )
+from config.i18n import plural
 from models.commitments import STATUS_LABELS
 from models.money import AmountError, format_clp, parse_clp
 from tracking.history import event_value, field_label
@@ -77,13 +78,14 @@ def list_command(
         print_csv(records, list(CommitmentView.__dataclass_fields__))
     else:
         console().print(commitments_table(views))
-        typer.echo(f"{len(views)} compromisos al {long_date(day)}.")
+        count = plural(len(views), "{n} compromiso", "{n} compromisos")
+        typer.echo(f"{count} al {long_date(day)}.")
 
 
 @app.command("show")
 def show_command(
     commitment_id: Annotated[
-        int, typer.Argument(help="Número del compromiso.", min=1, max=2**31 - 1)
+        int, typer.Argument(help="Número del compromiso.", metavar="ID", min=1, max=2**31 - 1)
     ],
     on: OnOption = None,
     output: FormatOption = OutputFormat.TABLE,
@@ -184,7 +186,7 @@ def show_command(
 @app.command("update")
 def update_command(
     commitment_id: Annotated[
-        int, typer.Argument(help="Número del compromiso.", min=1, max=2**31 - 1)
+        int, typer.Argument(help="Número del compromiso.", metavar="ID", min=1, max=2**31 - 1)
     ],
     status: Annotated[
         str | None, typer.Option("--status", help="pendiente, cumplido o cancelado.")
@@ -237,7 +239,9 @@ def update_command(
     )
 
 
-CommitmentId = Annotated[int, typer.Argument(help="Número del compromiso.", min=1, max=2**31 - 1)]
+CommitmentId = Annotated[
+    int, typer.Argument(help="Número del compromiso.", metavar="ID", min=1, max=2**31 - 1)
+]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Motivo (queda en el historial).")]
 
 

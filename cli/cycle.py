@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.render import FormatOption, OutputFormat, console, plain, print_csv, print_json
+from cli.render import (
+    OUTBOX_LABELS,
+    FormatOption,
+    OutputFormat,
+    console,
+    outbox_count,
+    plain,
+    print_csv,
+    print_json,
+)
 from cli.runtime import (
     DatabaseUrlOption,
     DataDirOption,
@@ -17,6 +26,7 @@ from cli.runtime import (
     option_date,
     start_logging,
 )
+from config.i18n import plural
 
 
 def register(app: typer.Typer) -> None:
@@ -54,18 +64,29 @@ def run_command(
         if runtime.settings.smtp_host
         else f"{runtime.settings.mail_dir.resolve()}"
     )
+    reminders = plural(report.reminders, "{n} recordatorio", "{n} recordatorios")
+    messages = plural(report.messages, "{n} correo", "{n} correos")
     typer.echo(
-        f"Ciclo del {day:%d-%m-%Y}: {report.reminders} recordatorios en {report.messages} "
-        f"correos; enviados {report.sent}, en reintento {report.retrying}, "
-        f"fallidos {report.failed} ({where})."
+        f"Ciclo del {day:%d-%m-%Y}: {reminders} en {messages}; "
+        f"{plural(report.sent, '{n} enviado', '{n} enviados')}, "
+        f"{plural(report.retrying, '{n} en reintento', '{n} en reintento')}, "
+        f"{plural(report.failed, '{n} fallido', '{n} fallidos')} ({where})."
     )
     if report.packages:
-        typer.echo(f"Paquetes de información armados y enviados: {report.packages}.")
-    if report.package_failures:
         typer.echo(
-            f"Paquetes que no se pudieron armar: {report.package_failures}; "
-            "véalos con «cumple status» (se reintentan en el próximo ciclo)."
+            plural(
+                report.packages,
+                "{n} paquete de información armado y enviado.",
+                "{n} paquetes de información armados y enviados.",
+            )
         )
+    if report.package_failures:
+        failures = plural(
+            report.package_failures,
+            "{n} paquete no se pudo armar",
+            "{n} paquetes no se pudieron armar",
+        )
+        typer.echo(f"{failures}; véalos con «cumple status» (se reintentan en el próximo ciclo).")
     if report.failed:
         typer.echo("Revise los correos no entregados con «cumple outbox».")
 
@@ -108,7 +129,12 @@ def serve_command(
 def outbox_command(
     status: Annotated[
         str | None,
-        typer.Option("--status", help="pending, sending, sent o failed (por defecto, failed)."),
+        typer.Option(
+            "--status",
+            help="«failed» (fallidos, por defecto), «pending» (pendientes), «sending» (en envío) "
+            "o «sent» (enviados).",
+            show_default=False,
+        ),
     ] = "failed",
     output: FormatOption = OutputFormat.TABLE,
     database_url: DatabaseUrlOption = None,
@@ -121,7 +147,8 @@ def outbox_command(
     runtime = open_runtime(database_url, data_dir)
     allowed = {s.value for s in OutboxStatus}
     if status not in allowed:
-        raise UserError(f"--status «{status}» no existe; use {', '.join(sorted(allowed))}.")
+        choices = ", ".join(f"«{value}» ({OUTBOX_LABELS[value]})" for value in sorted(allowed))
+        raise UserError(f"--status «{status}» no existe; use {choices}.")
     rows = by_status(runtime.engine, status)
     records = [
         {
@@ -129,7 +156,7 @@ def outbox_command(
             "fecha_ciclo": row.cycle_date.isoformat() if row.cycle_date else None,
             "destinatario": row.recipient,
             "asunto": row.subject,
-            "estado": row.status,
+            "estado": row.status if output is OutputFormat.JSON else OUTBOX_LABELS[row.status],
             "intentos": row.attempts,
             "error": row.last_error,
         }
@@ -142,10 +169,13 @@ def outbox_command(
         print_csv(records, list(records[0]) if records else ["id"])
         return
     totals = counts(runtime.engine)
-    summary = ", ".join(f"{count} {name}" for name, count in sorted(totals.items())) or "vacía"
-    typer.echo(f"Cola de salida: {summary}.")
+    order = [s.value for s in OutboxStatus]
+    summary = ", ".join(
+        outbox_count(name, totals[name]) for name in order if totals.get(name)
+    )  # fmt: skip
+    typer.echo(f"Cola de salida: {summary or 'vacía'}.")
     if not records:
-        typer.echo(f"No hay correos en estado «{status}».")
+        typer.echo(f"No hay correos en estado «{OUTBOX_LABELS[status]}».")
         return
     table = Table(header_style="bold")
     for column in ("N°", "Ciclo", "Destinatario", "Asunto", "Intentos", "Error"):

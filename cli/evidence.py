@@ -27,6 +27,7 @@ from cli.runtime import (
     actor_name,
     open_runtime,
 )
+from config.i18n import plural
 from models.commitments import Commitment
 from tracking.audit import audit, audit_package
 from tracking.errors import NotFound
@@ -35,7 +36,9 @@ from tracking.evidence_store import EvidenceStore, StoredFile
 
 app = typer.Typer(help="Medios de verificación de los compromisos.", no_args_is_help=True)
 audit_app = typer.Typer(help="Verificación de la integridad del registro.", no_args_is_help=True)
-CommitmentId = Annotated[int, typer.Argument(help="Número del compromiso.", min=1, max=2**31 - 1)]
+CommitmentId = Annotated[
+    int, typer.Argument(help="Número del compromiso.", metavar="ID", min=1, max=2**31 - 1)
+]
 
 
 def _store_files(store: EvidenceStore, files: list[Path]) -> list[StoredFile]:
@@ -54,7 +57,9 @@ def add_command(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Archivos: PDF, imagen, XLSX o DOCX (20 MB cada uno).", show_default=False
+            help="Archivos: PDF, imagen, XLSX o DOCX (20 MB cada uno).",
+            metavar="ARCHIVO",
+            show_default=False,
         ),
     ] = None,
     reference: Annotated[
@@ -97,10 +102,8 @@ def add_command(
         if acta
         else (f"al compromiso N° {commitment_id}")
     )
-    count = len(views)
-    typer.echo(
-        f"{count} {'evidencia agregada' if count == 1 else 'evidencias agregadas'} {target}:"
-    )
+    added = plural(len(views), "{n} evidencia agregada", "{n} evidencias agregadas")
+    typer.echo(f"{added} {target}:")
     for view in views:
         if view.referencia:
             typer.echo(f"  referencia: {view.referencia}")
@@ -169,18 +172,31 @@ def verify_command(
         print_csv([problem.record() for problem in report.problems], ["sujeto", "problema"])
     elif report.ok:
         what = (
-            f"{report.commitments} cadenas del paquete coinciden con el historial."
+            plural(
+                report.commitments,
+                "{n} cadena del paquete coincide con el historial.",
+                "{n} cadenas del paquete coinciden con el historial.",
+            )
             if package is not None
-            else f"Registro íntegro: {report.commitments} compromisos, {report.entries} entradas "
-            f"de historial y {report.files} archivos de evidencia verificados."
+            else "Registro íntegro: "
+            + plural(report.commitments, "{n} compromiso", "{n} compromisos")
+            + ", "
+            + plural(report.entries, "{n} entrada de historial", "{n} entradas de historial")
+            + " y "
+            + plural(report.files, "{n} archivo de evidencia", "{n} archivos de evidencia")
+            + " verificados."
         )
         typer.echo(what)
     else:
         subjects = report.subjects()
         typer.echo(
-            f"El registro no coincide en {len(subjects)} "
-            f"{'caso' if len(subjects) == 1 else 'casos'}:", err=True,
-        )  # fmt: skip
+            plural(
+                len(subjects),
+                "El registro no coincide en {n} caso:",
+                "El registro no coincide en {n} casos:",
+            ),
+            err=True,
+        )
         for problem in report.problems:
             typer.echo(f"  {problem.subject}: {problem.message}", err=True)
     if not report.ok:

@@ -11,9 +11,11 @@ from typing import Annotated
 import typer
 from babel.numbers import format_decimal
 
-from cli.render import OutputFormat, print_json
+from cli.render import OutputFormat, delivery_summary, outbox_count, print_json
 from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime, start_logging
+from config.i18n import number, plural
 from models.dates import format_long
+from operations.status import orchestrator_label
 
 
 def register(app: typer.Typer) -> None:
@@ -96,9 +98,11 @@ def status_command(
     queue = status.queue
     typer.echo(f"Base de datos: {runtime.settings.safe_database_url()}")
     typer.echo(
-        f"Cola de salida: {queue.get('pending', 0)} pendientes "
-        f"({status.due_now} por enviar ahora), {queue.get('sending', 0)} en envío, "
-        f"{queue.get('sent', 0)} enviados, {queue.get('failed', 0)} fallidos."
+        f"Cola de salida: {outbox_count('pending', queue.get('pending', 0))} "
+        f"({plural(status.due_now, '{n} por enviar ahora', '{n} por enviar ahora')}), "
+        f"{outbox_count('sending', queue.get('sending', 0))}, "
+        f"{outbox_count('sent', queue.get('sent', 0))}, "
+        f"{outbox_count('failed', queue.get('failed', 0))}."
     )
     if status.oldest_waiting:
         typer.echo(f"Pendiente más antiguo desde: {_moment(status.oldest_waiting, zone)}.")
@@ -108,8 +112,9 @@ def status_command(
     else:
         typer.echo(
             f"Último ciclo exitoso: {format_long(last.cycle_date)}, terminado el "
-            f"{_moment(last.finished_at, zone)} ({last.orchestrator}); {last.messages} correos, "
-            f"{last.sent} enviados, {last.failed} fallidos."
+            f"{_moment(last.finished_at, zone)} ({orchestrator_label(last.orchestrator)}); "
+            f"{plural(last.messages, '{n} correo', '{n} correos')}, "
+            f"{outbox_count('sent', last.sent)}, {outbox_count('failed', last.failed)}."
         )
     for run in status.interrupted:
         typer.echo(
@@ -117,12 +122,12 @@ def status_command(
             f"{_moment(run.started_at, zone)} y nunca terminado."
         )
     if status.failed:
-        typer.echo(f"Correos fallidos más recientes ({len(status.failed)}):")
+        typer.echo(f"Correos fallidos más recientes ({number(len(status.failed))}):")
         for failed in status.failed:
             typer.echo(f"  N° {failed.id} a {failed.recipient}: {failed.error or 'sin detalle'}")
         typer.echo("Véalos todos con «cumple outbox».")
     if status.failures:
-        typer.echo(f"Fallas sin resolver ({len(status.failures)}):")
+        typer.echo(f"Fallas sin resolver ({number(len(status.failures))}):")
         for failure in status.failures:
             typer.echo(
                 f"  {failure.subject}: {_clip(failure.error)} "
@@ -159,7 +164,7 @@ def deliver_command(
             ignore_backoff=retry_now,
         )
     )
-    typer.echo(f"Enviados {report.sent}, en reintento {report.retrying}, fallidos {report.failed}.")
+    typer.echo(f"Entrega: {delivery_summary(report)}.")
 
 
 def backup_command(
@@ -183,7 +188,9 @@ def backup_command(
 
 
 def restore_command(
-    source: Annotated[Path, typer.Argument(help="Archivo creado por «cumple backup».")],
+    source: Annotated[
+        Path, typer.Argument(help="Archivo creado por «cumple backup».", metavar="ARCHIVO")
+    ],
     yes: Annotated[
         bool, typer.Option("--yes", help="Confirma que se reemplaza el contenido actual.")
     ] = False,

@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
+from cli.render import delivery_summary
 from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime
+from config.i18n import plural
 from models.dates import format_long
 from tracking.lookup import find_region
 
@@ -95,14 +97,12 @@ def report_command(
     total = built.figures.total
     mark = "Paquete PRELIMINAR" if built.figures.preliminary else "Paquete"
     typer.echo(
-        f"{mark} de la {built.region_name}, {chosen.label}: {total.commitments} compromisos, "
-        f"{total.overdue} vencidos al cierre."
+        f"{mark} de la {built.region_name}, {chosen.label}: "
+        f"{plural(total.commitments, '{n} compromiso', '{n} compromisos')}, "
+        f"{plural(total.overdue, '{n} vencido al cierre', '{n} vencidos al cierre')}."
     )
     for path in built.files:
         typer.echo(f"  {path}")
     if send:
         report = asyncio.run(deliver(runtime.engine, runtime.settings, now=now, concurrency=2))
-        typer.echo(
-            f"Enviado a {', '.join(recipients)}: {report.sent} correos enviados, "
-            f"{report.retrying} en reintento, {report.failed} fallidos."
-        )
+        typer.echo(f"Enviado a {', '.join(recipients)}: {delivery_summary(report)}.")

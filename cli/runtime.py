@@ -58,8 +58,9 @@ class Runtime:
 def open_runtime(
     database_url: str | None, data_dir: Path | None, *, require_schema: bool = True
 ) -> Runtime:
-    """Settings with the command-line options on top, and an engine. Unless
-    ``require_schema`` is false, the schema must be at the latest migration."""
+    """Settings with the command-line options on top (a data folder given
+    alone holds the database too), and an engine. Unless ``require_schema``
+    is false, the schema must be at the latest migration."""
     settings = load_settings(database_url=database_url, data_dir=data_dir)
     settings.prepare_data_dir()
     database_file = sqlite_file(settings.database_url)
@@ -73,7 +74,8 @@ def open_runtime(
 
 
 def start_logging(settings: Settings) -> None:
-    """Structured logs on stderr for the commands that run the cycle."""
+    """Logs on stderr for the commands that run the cycle: Spanish lines at
+    a terminal, JSON otherwise (``CUMPLE_LOG_FORMAT``, default ``auto``)."""
     from operations.logs import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)

@@ -10,6 +10,7 @@ import typer
 from sqlmodel import Session
 
 from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime
+from config.i18n import plural
 from tracking.accounts import add_user
 
 app = typer.Typer(help="Usuarios de la aplicación web.", no_args_is_help=True)
@@ -17,7 +18,9 @@ app = typer.Typer(help="Usuarios de la aplicación web.", no_args_is_help=True)
 
 @app.command("add")
 def add_command(
-    email: Annotated[str, typer.Argument(help="Correo con que la persona inicia sesión.")],
+    email: Annotated[
+        str, typer.Argument(help="Correo con que la persona inicia sesión.", metavar="CORREO")
+    ],
     role: Annotated[str, typer.Option("--role", help="admin, gerente o gore.")],
     territory: Annotated[
         list[str] | None,
@@ -61,7 +64,7 @@ def add_command(
 
 @app.command("token")
 def token_command(
-    email: Annotated[str, typer.Argument(help="Usuario dueño del token.")],
+    email: Annotated[str, typer.Argument(help="Usuario dueño del token.", metavar="CORREO")],
     name: Annotated[str, typer.Option("--name", help="Para qué sistema es el token.")] = "api",
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
@@ -78,7 +81,9 @@ def token_command(
 
 @app.command("disable")
 def disable_command(
-    email: Annotated[str, typer.Argument(help="Usuario que deja de tener acceso.")],
+    email: Annotated[
+        str, typer.Argument(help="Usuario que deja de tener acceso.", metavar="CORREO")
+    ],
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -92,13 +97,13 @@ def disable_command(
         session.commit()
     typer.echo(
         f"Usuario {email.strip().lower()} desactivado: sesiones cerradas, enlaces de "
-        f"calendario anulados y {revoked} token(s) revocado(s)."
+        f"calendario anulados y {plural(revoked, '{n} token revocado', '{n} tokens revocados')}."
     )
 
 
 @app.command("tokens")
 def tokens_command(
-    email: Annotated[str, typer.Argument(help="Usuario dueño de los tokens.")],
+    email: Annotated[str, typer.Argument(help="Usuario dueño de los tokens.", metavar="CORREO")],
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -123,7 +128,7 @@ def tokens_command(
 
 @app.command("revoke")
 def revoke_command(
-    email: Annotated[str, typer.Argument(help="Usuario dueño de los tokens.")],
+    email: Annotated[str, typer.Argument(help="Usuario dueño de los tokens.", metavar="CORREO")],
     name: Annotated[
         str | None, typer.Option("--name", help="Solo el token con este nombre (si no, todos).")
     ] = None,
@@ -137,4 +142,4 @@ def revoke_command(
     with Session(runtime.engine) as session:
         revoked = revoke_tokens(session, email, name)
         session.commit()
-    typer.echo(f"{revoked} token(s) revocado(s).")
+    typer.echo(plural(revoked, "{n} token revocado.", "{n} tokens revocados."))

@@ -172,6 +172,15 @@ class DemoResult:
     cycles: list[CycleReport]
     users: list[tuple[str, str]]
 
+    @property
+    def already_loaded(self) -> bool:
+        """Every row of the demo file was stored by an earlier run: the
+        import created nothing, and its notices (a row whose commitment the
+        demo itself has since given a new due date) are about the demo's own
+        data, not news for the person who runs it."""
+        report = self.imported
+        return report.rows > 0 and report.unchanged == report.rows - len(report.duplicate_rows)
+
 
 def _find(session: Session, fact: DemoFact) -> Commitment | None:
     return session.scalars(

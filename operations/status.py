@@ -62,6 +62,15 @@ class Status:
     later cycle has done yet, newest first."""
 
 
+ORCHESTRATORS = {"direct": "directo", "prefect": "Prefect"}
+"""How each orchestrator of a cycle is named to a person (JSON keeps the value)."""
+
+
+def orchestrator_label(value: str) -> str:
+    """``direct`` → ``directo``: the orchestrator as a person reads it."""
+    return ORCHESTRATORS.get(value, value)
+
+
 def next_runs(declared: list[Schedule], zone: object, now: datetime) -> list[NextRun]:
     """When each declared schedule fires next, strictly after ``now`` (pure)."""
     runs = []

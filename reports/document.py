@@ -61,7 +61,7 @@ def _environment() -> Environment:
     env.filters["fecha"] = format_long
     env.filters["fecha_corta"] = short_date
     env.globals["plural"] = plural
-    env.globals["count"] = count_words
+    env.globals["count_words"] = count_words
     env.globals["pct"] = percent
     env.globals["status_label"] = status_label
     env.globals["field_words"] = field_words

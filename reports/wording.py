@@ -1,7 +1,7 @@
 """Counts in words, as the documents print them ("1 compromiso", "2 compromisos"),
 through gettext (:mod:`config.i18n`): the forms are chosen by the es-CL
 catalog's plural rule, and ``make messages`` extracts every call written in
-the templates and code of ``reports/`` (keywords ``plural`` and ``count``)."""
+the templates and code of ``reports/`` (keywords ``plural`` and ``count_words``)."""
 
 from __future__ import annotations
 

@@ -223,13 +223,17 @@ def test_demo_is_idempotent(cli: Cli) -> None:
     assert first.returncode == 0, first.stderr
     assert "30 compromisos" in first.stdout and "$15.000.000" in first.stdout
     assert "correos enviados" in first.stdout
+    # Status words are the labels, with counts that agree.
+    summary = next(line for line in first.stdout.splitlines() if line.startswith("30 compromisos:"))
+    assert "vencidos" in summary and "por_vencer" not in summary and "cumplido," not in summary
     assert "gerente.loa@demo.cumple.cl (gerente), contraseña demo-cumple-2026" in first.stdout
     assert list((cli.folder / "var" / "mail").rglob("*.eml"))
     assert len(list((cli.folder / "var" / "reports").glob("*/*/informe.pdf"))) == 3
     second = cli("demo")
     assert second.returncode == 0
-    assert "0 actas, 0 compromisos" in second.stdout
-    assert "30 compromisos ya estaban registrados" in second.stdout
+    # The demo's own follow-ups (a new due date) are not news the second time.
+    assert "Los datos de demostración ya estaban cargados" in second.stdout
+    assert "Aviso" not in second.stdout and "fila 20" not in second.stdout
     records = cli.json("commitments", "list")
     assert len(records) == 30
     regions = {r["region"] for r in records}
@@ -274,7 +278,7 @@ def test_run_twice_and_outbox_shows_failures(ready: Cli) -> None:
     failed = ready.json("outbox")
     assert [(f["destinatario"], str(f["error"])[:3]) for f in failed] == [("r2@a.cl", "550")]
     table = ready("outbox")
-    assert "1 failed" in table.stdout and "r2@a.cl" in table.stdout
+    assert "Cola de salida: 1 enviado, 1 fallido." in table.stdout and "r2@a.cl" in table.stdout
     bad = ready("run", "--date", "mañana")
     assert bad.returncode == 1 and "--date" in bad.stderr
 
@@ -291,7 +295,7 @@ def test_report_on_demand(ready: Cli) -> None:
     assert "2 compromisos" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json",
-         "datapackage.json", "manifest.json"]
+         "datapackage.json", "catalogo.jsonld", "manifest.json"]
     )  # fmt: skip
 
 

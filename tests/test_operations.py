@@ -196,7 +196,8 @@ def test_status_deliver_and_logs_from_the_command_line(tmp_path: Path) -> None:
     data = cli.json("status")[0]
     assert data["ultimo_ciclo_exitoso"]["fecha"] == "2026-09-21"  # type: ignore[index]
     delivered = cli("deliver", "--retry-now", env={"CUMPLE_LOG_FORMAT": "text"})
-    assert delivered.returncode == 0 and "Enviados 0" in delivered.stdout
+    assert delivered.returncode == 0
+    assert "Entrega: 0 correos enviados, 0 en reintento, 0 fallidos." in delivered.stdout
     assert "entrega terminada" in delivered.stderr and "{" not in delivered.stderr
 
 
@@ -212,6 +213,31 @@ def test_json_log_lines_carry_their_fields() -> None:
     assert data["level"] == "info" and data["logger"] == "cumple.prueba"
     record = logging.LogRecord("cumple", logging.ERROR, __file__, 1, "falló", (), None)
     assert "falló" in JsonFormatter().format(record)
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal, as a person's stderr does."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_logs_follow_who_reads_them() -> None:
+    terminal, pipe, asked = Terminal(), io.StringIO(), Terminal()
+    configure_logging("auto", "INFO", terminal)
+    logging.getLogger("cumple.prueba").warning(
+        "ciclo terminado", extra={"day": "2026-09-21", "orchestrator": "direct", "sent": 1}
+    )
+    configure_logging("auto", "INFO", pipe)
+    logging.getLogger("cumple.prueba").info("entrega iniciada", extra={"worker": "w"})
+    configure_logging("json", "INFO", asked)
+    logging.getLogger("cumple.prueba").info("entrega iniciada", extra={"worker": "w"})
+    [line] = terminal.getvalue().splitlines()
+    assert (
+        line[8:] == " atención ciclo terminado (fecha=2026-09-21, orquestador=directo, enviados=1)"
+    )
+    assert json.loads(pipe.getvalue())["worker"] == "w"
+    assert json.loads(asked.getvalue())["event"] == "entrega iniciada"
 
 
 def commitment_text(engine: Engine) -> str:
