@@ -18,7 +18,7 @@ from sqlmodel import Session
 from typer._click.exceptions import ClickException, UsageError
 from typer.exceptions import Abort
 
-from cli import commitments, cycle, evidence, operations, protocols, usage, users
+from cli import commitments, cycle, evidence, operations, portal, protocols, usage, users
 from cli.render import commitments_table, console, status_summary
 from cli.runtime import (
     ActorOption,
@@ -57,6 +57,7 @@ app.add_typer(protocols.app, name="protocol")
 app.add_typer(users.app, name="users")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(evidence.audit_app, name="audit")
+app.add_typer(portal.app, name="portal")
 cycle.register(app)
 operations.register(app)
 

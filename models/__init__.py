@@ -21,6 +21,7 @@ from models.geography import Comuna, Region, RegionAlias
 from models.history import CommitmentState
 from models.packages import Package, PackageDelivery
 from models.parties import Contact, ContactRole, Institution, Territory
+from models.portal import PublishedRegion, WithheldCommitment
 from models.protocols import Periodicity, Protocol, ProtocolRecipient
 from models.reminders import (
     CycleFailure,
@@ -58,6 +59,7 @@ __all__ = [
     "Periodicity",
     "Protocol",
     "ProtocolRecipient",
+    "PublishedRegion",
     "Region",
     "RegionAlias",
     "Reminder",
@@ -69,6 +71,7 @@ __all__ = [
     "Territory",
     "User",
     "UserTerritory",
+    "WithheldCommitment",
     "due_date_on",
     "status_on",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 
@@ -25,3 +26,9 @@ def text_key(text: str) -> str:
     either, because spreadsheets lose them on the way through some exports.
     """
     return hashlib.sha256(fold(text).encode("utf-8")).hexdigest()
+
+
+def slug(text: str) -> str:
+    """A readable, stable address segment: ``"Región de Ñuble"`` becomes
+    ``"region-de-nuble"`` (folded, every run of other characters a dash)."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from config import Settings
 from models.calendar import calendar_for
 from models.geography import Comuna, Region
 from models.packages import Package, PackageDelivery
-from models.text import fold
+from models.text import slug
 from reports.catalog import catalog
 from reports.collect import commitment_facts, rectifications
 from reports.document import percent, write_pdf
@@ -59,7 +58,8 @@ class BuiltPackage:
 
 
 def region_slug(region: Region) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(region.name)).strip("-")
+    """``antofagasta``, ``nuble``: the región's folder and address segment."""
+    return slug(region.name)
 
 
 def package_folder(

@@ -28,7 +28,7 @@ class SecurityHeaders:
     script or style, no framing), ``Referrer-Policy: no-referrer`` (token
     URLs never leak to other sites), ``nosniff``, HSTS when the site is
     served over https, and ``Cache-Control: no-store`` unless the response
-    set its own (only the stylesheet does): pages, token pages, downloads
+    set its own (only the stylesheet and the public portal do): pages, token pages, downloads
     and the API are never kept by a browser or a proxy."""
 
     def __init__(self, app: ASGIApp, https: bool) -> None:
