@@ -329,6 +329,8 @@ def test_portal_commands_of_the_console_script(
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium (Debian) no instalado")
+# Same HTML on either backend (the portal's other tests run on both).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 def test_public_pages_pass_axe_and_fit_a_phone(
     server: Any,  # noqa: F811
