@@ -19,13 +19,13 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from benchmarks.import_xlsx import write_workbook
 from config import load_settings
 from importer import import_file
 from models.db import make_engine
 from models.schema import init_database
 from notifications.delivery import deliver
 from planning.cycle import plan_cycle
+from testbed.workbook import write_workbook
 
 
 def main() -> None:

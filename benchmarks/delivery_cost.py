@@ -1,7 +1,7 @@
 """Delivery throughput: the product's delivery of planned digests against
 raw aiosmtplib sending the same messages, prebuilt, over 10 concurrent
 persistent connections; both to one loopback aiosmtpd server in its own
-process (``checks.smtp_recorder``), in the same run."""
+process (``testbed.smtp_recorder``), in the same run."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from pathlib import Path
 import aiosmtplib
 from sqlalchemy import select
 
-from checks.harness import Recorder
 from config import load_settings
 from models.db import make_engine
 from models.reminders import OutboxMessage
 from notifications.compose import compose
 from notifications.delivery import deliver
+from testbed.processes import Recorder
 
 CONNECTIONS = 10
 

@@ -18,12 +18,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.import_xlsx import write_workbook
 from config import load_settings
 from importer import import_file
 from models.db import make_engine
 from models.geography import Region
 from models.schema import head_revision, init_database
+from testbed.workbook import write_workbook
 
 
 def build_once(folder: Path) -> None:

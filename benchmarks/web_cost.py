@@ -20,8 +20,8 @@ import httpx
 from sqlmodel import Session
 
 from benchmarks.data import BENCH_DAY, working_copy
-from checks.harness import free_port
 from models.db import make_engine
+from testbed.processes import free_port
 from tracking.accounts import add_user
 from tracking.queries import Filters, status_totals
 

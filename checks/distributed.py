@@ -18,13 +18,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from benchmarks.import_xlsx import write_workbook
 from checks.harness import (
     ROOT,
-    Recorder,
     cumple_env,
     database,
-    free_port,
     pg_execute,
     postgres_available,
     postgres_url,
@@ -32,6 +29,8 @@ from checks.harness import (
     tally,
 )
 from models.reminders import CycleRun
+from testbed.processes import Recorder, free_port
+from testbed.workbook import write_workbook
 
 POOL = "cumple-check"
 DAY = date(2026, 11, 24)

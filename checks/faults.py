@@ -34,11 +34,9 @@ import psycopg
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from benchmarks.import_xlsx import write_workbook
 from checks.harness import (
     ROOT,
     Database,
-    Recorder,
     Tally,
     cumple_env,
     database,
@@ -58,6 +56,8 @@ from importer import import_file
 from models.db import make_engine
 from models.reminders import CycleRun, OutboxMessage
 from notifications.outbox import HOST
+from testbed.processes import Recorder
+from testbed.workbook import write_workbook
 
 TOP_UP = 300
 CYCLE_DAY = date(2026, 11, 24)

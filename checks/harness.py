@@ -1,13 +1,11 @@
 """What the operational checks share: throw-away databases (a SQLite file
-or a PostgreSQL database on 127.0.0.1:5432), the recording SMTP server in
-its own process, ``cumple`` commands as real processes, outbox seeding and
-the tally of what the server received against what the outbox holds."""
+or a PostgreSQL database on 127.0.0.1:5432), ``cumple`` commands as real
+processes, outbox seeding and the tally of what the recording SMTP server
+(:mod:`testbed.processes`) received against what the outbox holds."""
 
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +21,6 @@ import psycopg
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine, make_url
 
-from checks.smtp_recorder import read_log
 from models.db import make_engine
 from models.reminders import OutboxMessage
 from models.schema import init_database
@@ -35,12 +32,6 @@ POSTGRES = os.environ.get(
     "CUMPLE_CHECK_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 MAIL_FROM = "Seguimiento de Compromisos <no-responder@cumple.test>"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def admin_dsn() -> str:
@@ -119,43 +110,6 @@ def migrate(url: str) -> None:
         init_database(engine)
     finally:
         engine.dispose()
-
-
-class Recorder:
-    """The recording SMTP server (:mod:`checks.smtp_recorder`) as a
-    process that can be stopped, killed and started again on its port."""
-
-    def __init__(self, folder: Path, port: int | None = None) -> None:
-        self.port = port or free_port()
-        folder.mkdir(parents=True, exist_ok=True)
-        self.log = folder / f"received-{self.port}.txt"
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> Recorder:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "checks.smtp_recorder", "--port", str(self.port),
-             "--log", str(self.log)],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        assert self.process.stdout is not None
-        if self.process.stdout.readline().strip() != "listo":
-            raise RuntimeError("el servidor SMTP de prueba no arrancó")
-        return self
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
-        self.process = None
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-    def received(self) -> list[str]:
-        return read_log(self.log)
 
 
 def cumple_env(db: Database, data_dir: Path, smtp_port: int | None, **extra: str) -> dict[str, str]:

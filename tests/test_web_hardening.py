@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from sqlmodel import Session
 from config import load_settings
 from models.parties import Contact
 from tests.helpers import pdf_bytes, row, write_csv
+from tests.smtp_server import free_port
 from tests.test_web import acta_form, client_for, token
 from tests.web_fixtures import HOSTILE, USERS
 from tracking.accounts import disable_user, load_account, new_api_token
@@ -278,12 +278,6 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(
 
 
 # --- access log ---------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_tokens_never_reach_the_access_log(app: FastAPI, site: dict[str, int]) -> None:

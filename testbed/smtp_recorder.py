@@ -2,7 +2,7 @@
 of every message it accepts, one per line, *before* it answers 250: a line
 in the log means the server took the message.
 
-    python -m checks.smtp_recorder --port 2525 --log received.txt
+    python -m testbed.smtp_recorder --port 2525 --log received.txt
 """
 
 from __future__ import annotations
