@@ -121,6 +121,8 @@ class Filters:
     region_id: int | None = None
     """Scope: only this región (a regional government's)."""
     institution_id: int | None = None
+    commitment_ids: frozenset[int] | None = None
+    """Only these commitments (what one person answers for)."""
 
 
 StateSource = type[Commitment] | type[CommitmentState]
@@ -275,6 +277,8 @@ def _where(
         query = query.where(Commitment.region_id == filters.region_id)
     if filters.institution_id is not None:
         query = query.where(Commitment.institution_id == filters.institution_id)
+    if filters.commitment_ids is not None:
+        query = query.where(Commitment.id.in_(sorted(filters.commitment_ids)))  # type: ignore[attr-defined]
     for word in (filters.text or "").split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
