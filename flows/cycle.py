@@ -116,12 +116,9 @@ def package_step(engine: Engine, settings: Settings, day: date, now: datetime) -
             package_id = record_package(
                 engine, settings, built, due.recipients, due.recipient_title, now, automatic=True
             )
-        except DBAPIError as exc:
-            if transient(exc):
-                raise
-            failed += _package_failed(engine, day, now, subject, region_id, period_key, exc)
-            continue
         except Exception as exc:
+            if isinstance(exc, DBAPIError) and transient(exc):
+                raise
             failed += _package_failed(engine, day, now, subject, region_id, period_key, exc)
             continue
         built_count += package_id is not None
@@ -149,11 +146,6 @@ def _package_failed(
         now=now, region_id=region_id, period=period_key,
     )  # fmt: skip
     return 1
-
-
-def build_packages(engine: Engine, settings: Settings, day: date, now: datetime) -> int:
-    """How many packages :func:`package_step` built for ``day``."""
-    return package_step(engine, settings, day, now).built
 
 
 def close_run(

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from config import load_settings
-from flows.cycle import build_packages
+from flows.cycle import package_step
 from importer import import_file
 from models import Commitment, CommitmentEvent, OutboxMessage, Region
 from reports.build import build_package
@@ -70,8 +70,8 @@ def test_a_new_version_keeps_the_periods_begun_under_the_earlier_one(
         ("2026-Q3", ["a@gore.cl"]), ("2026-Q4", ["a@gore.cl"]), ("2026-12", ["b@gore.cl"])
     ]  # fmt: skip
     settings = load_settings(database_url=database_url, data_dir=tmp_path / "var")
-    assert build_packages(engine, settings, date(2027, 1, 4), datetime.now(UTC)) == 3
-    assert build_packages(engine, settings, date(2027, 1, 5), datetime.now(UTC)) == 0
+    assert package_step(engine, settings, date(2027, 1, 4), datetime.now(UTC)).built == 3
+    assert package_step(engine, settings, date(2027, 1, 5), datetime.now(UTC)).built == 0
     with Session(engine) as session:
         mailed = sorted(
             (m.subject.split(",")[-1].strip(), m.recipient)
@@ -138,7 +138,7 @@ def test_a_fact_inside_a_sent_period_is_a_rectification(
     _set(engine, "a@gore.cl", "quarter", date(2026, 7, 1))
     settings = load_settings(database_url=database_url, data_dir=tmp_path / "var")
     sent_at = datetime(2026, 10, 1, 11, tzinfo=UTC)
-    assert build_packages(engine, settings, date(2026, 10, 1), sent_at) == 1
+    assert package_step(engine, settings, date(2026, 10, 1), sent_at).built == 1
     late_payment = Change(executed_amount=9_000_000, on=date(2026, 9, 15))
     with Session(engine) as session, pytest.raises(InvalidChange, match="rectificación"):
         apply_change(session, commitment_id, late_payment, "gerente", date(2026, 11, 25))
