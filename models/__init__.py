@@ -21,7 +21,7 @@ from models.geography import Comuna, Region, RegionAlias
 from models.history import CommitmentState
 from models.packages import Package, PackageDelivery
 from models.parties import Contact, ContactRole, Institution, Territory
-from models.portal import PublishedRegion, WithheldCommitment
+from models.portal import PublicEvidence, PublishedRegion, WithheldCommitment
 from models.protocols import Periodicity, Protocol, ProtocolRecipient
 from models.reminders import (
     CycleFailure,
@@ -59,6 +59,7 @@ __all__ = [
     "Periodicity",
     "Protocol",
     "ProtocolRecipient",
+    "PublicEvidence",
     "PublishedRegion",
     "Region",
     "RegionAlias",

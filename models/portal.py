@@ -38,3 +38,17 @@ class WithheldCommitment(SQLModel, table=True):
     reason: str = Field(sa_column=Column(Text, nullable=False))
     withheld_by: str = Field(max_length=200)
     withheld_at: datetime = timestamp_field()
+
+
+class PublicEvidence(SQLModel, table=True):
+    """A medio de verificación the gerencia marked public: the portal shows
+    it (its name, type, size and SHA-256, and for a file its content) on
+    the commitment's public page, by whose decision and since when. Evidence
+    is private unless it has this row."""
+
+    __tablename__ = "public_evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", unique=True)
+    published_by: str = Field(max_length=200)
+    published_at: datetime = timestamp_field()
