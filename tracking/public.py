@@ -176,6 +176,11 @@ def _programmes(session: Session, region_id: int) -> dict[int, str | None]:
     return {row[0]: row[1] for row in rows}
 
 
+RESERVED_SEGMENTS = frozenset({"datos", "instituciones", "cambios"})
+"""Address segments under ``/publico/<región>/`` that the portal's own
+pages use; a territorio with such a name takes its number as well."""
+
+
 def territory_slugs(session: Session, region_id: int) -> dict[str, str]:
     """Territory name → address segment, for every territorio of the
     región, unique within it (a clash takes the territorio's number)."""
@@ -188,7 +193,7 @@ def territory_slugs(session: Session, region_id: int) -> dict[str, str]:
     )
     for territory_id, name in rows:
         candidate = slug(name) or "territorio"
-        if candidate in taken:
+        if candidate in taken or candidate in RESERVED_SEGMENTS:
             candidate = f"{candidate}-{territory_id}"
         taken.add(candidate)
         slugs[name] = candidate

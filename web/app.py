@@ -25,7 +25,20 @@ from models.dates import format_long
 from models.db import make_engine
 from models.money import format_bytes, format_clp
 from tracking.history import event_label, event_value, field_label
-from web import api, feeds, links, login, packages, person, public, registration, verification
+from web import (
+    api,
+    feeds,
+    links,
+    login,
+    packages,
+    person,
+    public,
+    public_downloads,
+    public_evidence,
+    public_feed,
+    registration,
+    verification,
+)
 from web.cache import FiguresCache
 from web.headers import BodyLimit, SecurityHeaders, install_log_redaction, stylesheet_router
 from web.pages import CsrfFailed, LoginRequired, login_redirect, render, router
@@ -114,8 +127,11 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     # Pages are for people; /openapi.json describes the API for systems.
     people = (login.router, router, links.router, verification.router, feeds.router,
-              packages.router, registration.router, person.router, public.router)  # fmt: skip
-    for pages in people:
+              packages.router, registration.router, person.router)  # fmt: skip
+    # The portal's own routes before its pages: /publico/<región>/<territorio>
+    # would otherwise take /publico/<región>/datos and the like.
+    portal = (public_downloads.router, public_feed.router, public_evidence.router, public.router)
+    for pages in (*people, *portal):
         app.include_router(pages, include_in_schema=False)
     app.include_router(stylesheet_router(app.state.templates.env))
     app.include_router(api.router)

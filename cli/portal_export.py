@@ -1,0 +1,3 @@
+"""``cumple portal export --out DIR`` (work in progress in this session)."""
+
+from __future__ import annotations
