@@ -120,3 +120,9 @@ def list_command(database_url: DatabaseUrlOption = None, data_dir: DataDirOption
             f"  N° {held.commitment_id} ({held.region})\t{held.reason}\t"
             f"el {when} por {held.withheld_by}"
         )
+
+
+# Registered here so that ``cumple portal --help`` lists it with the others.
+from cli.portal_export import export_command  # noqa: E402
+
+app.command("export")(export_command)
