@@ -108,6 +108,8 @@ PUBLIC_PATHS = [
     "/publico/antofagasta/loa-emprende?estado=cumplido",
     "/publico/antofagasta/loa-emprende?institucion=fosis&anio=2026",
     "/publico/sitemap.xml",
+    "/publico/antofagasta/sitemap-1.xml",
+    "/publico/antofagasta/loa-emprende?fecha=2026-07-02",
 ]
 
 
@@ -179,7 +181,12 @@ def test_unpublished_region_and_withheld_commitment_answer_404_and_appear_nowher
         response = client.get(path)
         assert response.status_code == 404, path
         assert "no existe o no está publicada" in response.text
-    sitemap = client.get("/publico/sitemap.xml")
+    index = client.get("/publico/sitemap.xml")
+    assert re.findall(r"<loc>([^<]+)</loc>", index.text) == [
+        "https://cumple.example/publico/inicio.xml",
+        "https://cumple.example/publico/antofagasta/sitemap-1.xml",
+    ]
+    sitemap = client.get("/publico/antofagasta/sitemap-1.xml")
     assert sitemap.status_code == 200
     assert f"/compromisos/{portal['loa']}</loc>" in sitemap.text
     assert f"/compromisos/{withheld}</loc>" not in sitemap.text
@@ -282,6 +289,7 @@ def test_nothing_is_public_by_default(client: TestClient, site: dict[str, int]) 
     assert client.get("/publico/antofagasta/loa-emprende").status_code == 404
     assert "<loc>" in client.get("/publico/sitemap.xml").text
     assert "antofagasta" not in client.get("/publico/sitemap.xml").text
+    assert client.get("/publico/antofagasta/sitemap-1.xml").status_code == 404
 
 
 def test_portal_commands_of_the_console_script(
@@ -365,3 +373,93 @@ def test_public_pages_pass_axe_and_fit_a_phone(
         audit.check("territorio filtrado con el formulario")
         browser.close()
     assert audit.problems == []
+
+
+def test_the_state_on_a_past_date_and_refused_dates(
+    client: TestClient, portal: dict[str, int]
+) -> None:
+    loa = f"/publico/antofagasta/loa-emprende/compromisos/{portal['loa']}"
+    before = client.get(f"{loa}?fecha=2026-07-02")
+    assert before.status_code == 200
+    assert "Estado al 2 de julio de 2026" in before.text
+    assert "$4.250.000" in before.text
+    assert "Verificado el 3 de julio" not in before.text
+    timeline = re.findall(r"<li><strong>([^<]+)</strong>", before.text)
+    assert timeline[-1] == "2 de julio de 2026: Nuevo plazo."
+    assert "Ver el estado de hoy" in before.text
+    earlier = client.get(f"{loa}?fecha=2026-06-30")
+    assert "$4.250.000" not in earlier.text and "$0" in earlier.text
+    assert client.get(f"{loa}?fecha=2026-06-01").status_code == 404  # the acta came later
+    region = client.get("/publico/antofagasta?fecha=2026-07-02").text
+    assert "Estado al 2 de julio de 2026" in region
+    for bad, words in [
+        ("2026-13-45", "La fecha «2026-13-45» no es válida"),
+        ("mañana", "La fecha «mañana» no es válida"),
+        ("2099-01-01", "es posterior a hoy"),
+    ]:
+        refused = client.get(f"/publico/antofagasta?fecha={bad}")
+        assert refused.status_code == 400, bad
+        assert words in refused.text
+        assert "set-cookie" not in {name.lower() for name in refused.headers}
+
+
+def test_head_and_unknown_addresses_under_the_portal(
+    client: TestClient, portal: dict[str, int]
+) -> None:
+    for path in ("/publico/", "/publico/antofagasta", "/publico/sitemap.xml"):
+        head = client.head(path)
+        assert head.status_code == 200, path
+        assert head.headers["etag"] == client.get(path).headers["etag"]
+    for path in (
+        "/publico/a/b/c/d",
+        "/publico/antofagasta/loa-emprende/compromisos/abc",
+        "/publico/antofagasta/loa-emprende/compromisos/99999999999",
+        "/publico/antofagasta/sitemap-0.xml",
+        "/publico/antofagasta/sitemap-x.xml",
+    ):
+        missing = client.get(path)
+        assert missing.status_code == 404, path
+        assert "no existe o no está publicada" in missing.text
+        assert "set-cookie" not in {name.lower() for name in missing.headers}, path
+        assert client.head(path).status_code == 404
+
+
+def test_a_rectification_shows_on_the_public_timeline(
+    client: TestClient, portal: dict[str, int], engine: Engine
+) -> None:
+    from models.packages import Package
+
+    path = f"/publico/antofagasta/loa-emprende/compromisos/{portal['hostile']}"
+    assert "Rectificación" not in client.get(path).text
+    with Session(engine) as session:
+        region_id = session.get(Commitment, portal["hostile"]).region_id  # type: ignore[union-attr]
+        session.add(
+            Package(region_id=region_id, period="2026-T3", period_start=date(2026, 7, 1),
+                    period_end=date(2026, 9, 30), folder="enviado", manifest_sha256="0" * 64,
+                    automatic_key="protocolo", generated_at=datetime(2026, 10, 1, tzinfo=UTC))
+        )  # fmt: skip
+        session.commit()
+        change = Change(executed_amount=750_000, on=date(2026, 8, 14), reason=REASON)
+        apply_change(session, portal["hostile"], change, "gerente@loa.cl", _today())
+        session.commit()
+    text = client.get(path).text
+    assert re.search(
+        r"14 de agosto de 2026: Monto ejecutado\.</strong> De \$0 a \$750\.000\. "
+        r"<em>Rectificación del período 2026-T3, ya informado\.</em>",
+        text,
+    )
+    assert REASON not in text and "gerente@loa.cl" not in text
+
+
+def test_kept_pages_follow_changes_made_by_another_process(
+    client: TestClient, portal: dict[str, int], database_url: str, tmp_path: Path
+) -> None:
+    path = "/publico/antofagasta/loa-emprende"
+    assert "Compromiso de otro proceso" not in client.get(path).text
+    cli = Cli(tmp_path, database_url)
+    extra = write_csv(tmp_path / "otro.csv", [row(compromiso="Compromiso de otro proceso")])
+    assert cli("import", str(extra)).returncode == 0
+    assert "Compromiso de otro proceso" in client.get(path).text
+    held = cli("portal", "withhold", str(portal["loa"]), "--reason", "Revisión")
+    assert held.returncode == 0
+    assert "Transferencia Loa" not in client.get(path).text

@@ -42,6 +42,7 @@ from web import (
 from web.cache import FiguresCache
 from web.headers import BodyLimit, SecurityHeaders, install_log_redaction, stylesheet_router
 from web.pages import CsrfFailed, LoginRequired, login_redirect, render, router
+from web.portal_cache import PortalCache
 from web.security import PasswordGate
 
 log = logging.getLogger("cumple.web")
@@ -105,6 +106,7 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
     install_log_redaction()
     app.state.password_gate = PasswordGate(settings.login_concurrency)
     app.state.figures = FiguresCache()
+    app.state.portal_cache = PortalCache()
 
     @app.middleware("http")
     async def _fresh_figures(request: Request, call_next: Any) -> Response:
