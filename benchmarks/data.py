@@ -15,7 +15,7 @@ from models.schema import init_database
 
 DATA = Path("var/bench/data")
 BENCH_DAY = date(2026, 11, 25)
-VERSION = 2  # bump when the generator or the schema changes
+VERSION = 3  # bump when the generator or the schema changes
 
 
 def pristine(commitments: int) -> Path:

@@ -463,3 +463,30 @@ def test_kept_pages_follow_changes_made_by_another_process(
     held = cli("portal", "withhold", str(portal["loa"]), "--reason", "Revisión")
     assert held.returncode == 0
     assert "Transferencia Loa" not in client.get(path).text
+
+
+def test_region_figures_added_up_by_the_database_match_the_public_projection(
+    portal: dict[str, int], engine: Engine
+) -> None:
+    from tracking.public import group, published_region, region_commitments, tally
+    from tracking.public_totals import public_addresses, region_totals
+
+    def fields(t: Any) -> tuple[Any, ...]:
+        return (t.name, t.slug, dict(t.counts), t.committed, t.executed, t.fulfilled, t.on_time)
+
+    with Session(engine) as session:
+        region = published_region(session, "antofagasta")
+        assert region is not None
+        for day in (date(2026, 6, 30), date(2026, 7, 2), date(2026, 7, 25), _today()):
+            items = region_commitments(session, region, day)
+            figures = region_totals(session, region, day)
+            assert fields(figures.total) == fields(tally(region.official_name, items)), day
+            assert [fields(t) for t in figures.territories] == [
+                fields(t) for t in group(items, "territory")
+            ], day
+            assert [fields(t) for t in figures.institutions] == [
+                fields(t) for t in group(items, "institution")
+            ], day
+        assert figures.total.fulfilled == 2 and figures.total.on_time == 2
+        assert portal["withheld"] not in {n for n, _ in public_addresses(session, region)}
+        assert {n for n, _ in public_addresses(session, region)} == {i.id for i in items}

@@ -338,12 +338,9 @@ class TerritoryTotal:
     executed: int
 
 
-def status_totals(session: Session, filters: Filters, day: date) -> list[TerritoryTotal]:
-    """Counts and amounts per territorio and status on ``day``, computed by
-    the database (a dashboard over 100,000 commitments reads a few dozen
-    rows), with the same rules as :func:`list_commitments`."""
-    _checked(day)
-    source = state_source(session, day)
+def status_column(session: Session, day: date, source: StateSource) -> Any:
+    """SQL for the status on ``day`` (its value, labelled ``estado``) over
+    the state read from ``source``, with the rules of :func:`status_on`."""
     due: Any = source.due_date
     # The branches are tried in order, so each can rely on the ones before
     # (open, not overdue); "por vencer" is one lookup of the región's
@@ -355,7 +352,7 @@ def status_totals(session: Session, filters: Filters, day: date) -> list[Territo
         },
         value=Commitment.region_id,
     )
-    status = case(
+    return case(
         (_status_condition(session, Status.CUMPLIDO, day, source), Status.CUMPLIDO.value),
         (_status_condition(session, Status.CANCELADO, day, source), Status.CANCELADO.value),
         (source.status == StoredStatus.INFORMADO, Status.INFORMADO.value),
@@ -363,6 +360,26 @@ def status_totals(session: Session, filters: Filters, day: date) -> list[Territo
         (due <= horizon, Status.POR_VENCER.value),
         else_=Status.PENDIENTE.value,
     ).label("estado")
+
+
+def narrowed(
+    session: Session, query: Select[Any], filters: Filters, day: date, source: StateSource
+) -> Select[Any]:
+    """``query`` (over Commitment, Territory, Institution) limited to the
+    commitments that match ``filters`` on ``day``, joined to their state on
+    ``day`` when it is read from the stored intervals."""
+    _checked(day)
+    if source is CommitmentState:
+        query = query.join(CommitmentState, _state_on(day))
+    return _where(session, query, filters, day, source)
+
+
+def status_totals(session: Session, filters: Filters, day: date) -> list[TerritoryTotal]:
+    """Counts and amounts per territorio and status on ``day``, computed by
+    the database (a dashboard over 100,000 commitments reads a few dozen
+    rows), with the same rules as :func:`list_commitments`."""
+    source = state_source(session, day)
+    status = status_column(session, day, source)
     query = (
         select(
             Territory.id,
@@ -378,9 +395,7 @@ def status_totals(session: Session, filters: Filters, day: date) -> list[Territo
         .join(Region, Region.id == Commitment.region_id)
         .join(Institution, Institution.id == Commitment.institution_id)
     )
-    if source is CommitmentState:
-        query = query.join(CommitmentState, _state_on(day))
-    query = _where(session, query, filters, day, source).group_by(
+    query = narrowed(session, query, filters, day, source).group_by(
         Territory.id, Territory.name, Region.name, status
     )
     return [

@@ -32,6 +32,7 @@ from models.commitments import STATUS_LABELS, Status
 from models.dates import DateError, format_long, parse_date
 from tracking import public
 from tracking.public_stamp import portal_stamp
+from tracking.public_totals import public_addresses, region_totals
 from web.pages import today
 from web.portal_cache import Rendered
 
@@ -187,13 +188,13 @@ def _urlset(request: Request, paths: list[str]) -> bytes:
 
 def _region_paths(request: Request, region: public.PublicRegion) -> list[str]:
     with Session(request.app.state.engine) as session:
-        items = public.region_commitments(session, region, today(request))
-    territories = sorted({item.territory_slug for item in items})
+        addresses = public_addresses(session, region)
+    territories = sorted({territory for _, territory in addresses})
     return [
         region.path,
         f"{region.path}/datos",
         *(f"{region.path}/{territory}" for territory in territories),
-        *(item.path for item in items),
+        *(f"{region.path}/{territory}/compromisos/{n}" for n, territory in addresses),
     ]
 
 
@@ -256,7 +257,7 @@ def portal_home(request: Request, fecha: str = "") -> Response:
     def compute() -> Rendered:
         with Session(request.app.state.engine) as session:
             regions = [
-                (region, public.tally(region.name, public.region_commitments(session, region, day)))
+                (region, region_totals(session, region, day).total)
                 for region in public.published_regions(session)
             ]
         return Rendered(200, render_page(
@@ -283,8 +284,8 @@ def region_page(request: Request, region_slug: str, fecha: str = "") -> Response
             region = public.published_region(session, region_slug)
             if region is None:
                 return None
-            items = public.region_commitments(session, region, day)
-        total = public.tally(region.official_name, items)
+            figures = region_totals(session, region, day)
+        total = figures.total
         top = max(total.counts.values(), default=0) or 1
         bars = [(status, total.counts[status], total.counts[status] * 240 // top)
                 for status in STATUS_ORDER]  # fmt: skip
@@ -292,8 +293,8 @@ def region_page(request: Request, region_slug: str, fecha: str = "") -> Response
             request, "publico_region.html", region.path, title=region.official_name,
             description=f"Compromisos de las actas territoriales de la {region.official_name}: "
             "montos, plazos y cumplimiento.", region=region, day=day, as_of=fecha and day,
-            total=total, bars=bars, territories=public.group(items, "territory"),
-            institutions=public.group(items, "institution"), **_common(),
+            total=total, bars=bars, territories=figures.territories,
+            institutions=figures.institutions, **_common(),
         ), HTML)  # fmt: skip
 
     return serve(request, (day,), compute)
