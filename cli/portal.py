@@ -1,16 +1,30 @@
 """``cumple portal``: what the public transparency portal (``/publico/``)
 shows. Nothing is public until a región is enabled; a commitment can be
-withheld from it with a reason (Ley 19.628)."""
+withheld from it with a reason (Ley 19.628). Enabling a región, withholding
+and releasing a commitment build again the public versions of the región's
+information packages that the decision changes; ``refresh`` builds the
+missing or stale ones."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlmodel import Session
 
-from cli.runtime import ActorOption, DatabaseUrlOption, DataDirOption, actor_name, open_runtime
+from cli.runtime import (
+    ActorOption,
+    DatabaseUrlOption,
+    DataDirOption,
+    Runtime,
+    actor_name,
+    open_runtime,
+)
 from config.i18n import plural
+
+if TYPE_CHECKING:
+    from reports.public_package import RefreshReport
+    from tracking.public_packages import PublicPackage
 
 app = typer.Typer(help="Portal público de transparencia (/publico/).", no_args_is_help=True)
 
@@ -36,12 +50,13 @@ def enable_command(
     runtime = open_runtime(database_url, data_dir)
     with Session(runtime.engine) as session:
         found, created = enable_region(session, region, actor_name(by))
-        name = found.official_name
+        name, region_id = found.official_name, found.id
         session.commit()
     if created:
         typer.echo(f"La {name} quedó publicada en el portal.")
     else:
         typer.echo(f"La {name} ya estaba publicada; no cambió nada.")
+    _echo_refresh(_refresh(runtime, region_id), quiet_when_current=True)
 
 
 @app.command("disable")
@@ -73,9 +88,10 @@ def withhold_command(
 
     runtime = open_runtime(database_url, data_dir)
     with Session(runtime.engine) as session:
-        withhold(session, commitment_id, reason, actor_name(by))
+        region_id = withhold(session, commitment_id, reason, actor_name(by))
         session.commit()
     typer.echo(f"El compromiso N° {commitment_id} quedó reservado: no se publica.")
+    _echo_refresh(_refresh(runtime, region_id), quiet_when_current=True)
 
 
 @app.command("release")
@@ -89,9 +105,76 @@ def release_command(
 
     runtime = open_runtime(database_url, data_dir)
     with Session(runtime.engine) as session:
-        release(session, commitment_id)
+        region_id = release(session, commitment_id)
         session.commit()
     typer.echo(f"El compromiso N° {commitment_id} ya no está reservado.")
+    _echo_refresh(_refresh(runtime, region_id), quiet_when_current=True)
+
+
+@app.command("refresh")
+def refresh_command(
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="Solo esta región (nombre, número o numeral romano)."),
+    ] = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Arma las versiones públicas que faltan o quedaron desactualizadas de los paquetes
+    de información de las regiones publicadas."""
+    from tracking.portal import published
+
+    runtime = open_runtime(database_url, data_dir)
+    region_id = None
+    if region is not None:
+        with Session(runtime.engine) as session:
+            region_id = published(session, region).id
+    report = _refresh(runtime, region_id)
+    if not (report.built or report.current or report.failed):
+        typer.echo("No hay paquetes de información de regiones publicadas: nada que armar.")
+        return
+    _echo_refresh(report, quiet_when_current=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _refresh(runtime: Runtime, region_id: int | None) -> RefreshReport:
+    import logging
+
+    from reports.public_package import log, refresh_public_packages
+
+    # A failure is said in Spanish below and recorded for ``cumple status``;
+    # without a configured log its traceback would reach the terminal.
+    if not log.hasHandlers():
+        log.addHandler(logging.NullHandler())
+
+    return refresh_public_packages(
+        runtime.engine, runtime.settings, day=runtime.today(), region_id=region_id
+    )
+
+
+def _echo_refresh(report: RefreshReport, *, quiet_when_current: bool) -> None:
+    """What a refresh did, in Spanish: each version built or failed, then
+    the counts (left out after a decision that changed nothing public)."""
+    from reports.periods import parse_period
+
+    def where(package: PublicPackage) -> str:
+        label = parse_period(package.period).label
+        return f"{package.region.official_name}, {label} ({package.period})"
+
+    for package in report.built:
+        typer.echo(f"Versión pública armada: {where(package)}.")
+    for package, error in report.failed:
+        typer.echo(f"No se pudo armar la versión pública de {where(package)}: {error}", err=True)
+    if quiet_when_current and not (report.built or report.failed):
+        return
+    counts = [
+        plural(len(report.built), "{n} versión pública armada", "{n} versiones públicas armadas"),
+        plural(len(report.current), "{n} ya estaba al día", "{n} ya estaban al día"),
+    ]
+    if report.failed:
+        counts.append(plural(len(report.failed), "{n} con error", "{n} con errores"))
+    typer.echo(", ".join(counts) + ".")
 
 
 @app.command("list")

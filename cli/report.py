@@ -94,6 +94,12 @@ def report_command(
         automatic=False,
         preliminary=built.figures.preliminary,
     )
+    if not built.figures.preliminary:
+        # A new build of the period makes its public version stale: rebuild
+        # it now (only when the región is published) rather than at the cycle.
+        from reports.public_package import refresh_public_packages
+
+        refresh_public_packages(runtime.engine, runtime.settings, day=today, region_id=found.id)
     total = built.figures.total
     mark = "Paquete PRELIMINAR" if built.figures.preliminary else "Paquete"
     typer.echo(

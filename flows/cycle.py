@@ -103,9 +103,12 @@ def package_step(engine: Engine, settings: Settings, day: date, now: datetime) -
     :class:`~models.reminders.CycleFailure` (and logged with its traceback)
     and the others go on; it is due again the next day, and its failure is
     resolved when it is built. A transient database error is not the
-    package's fault and propagates, so :func:`resilient` retries the step."""
+    package's fault and propagates, so :func:`resilient` retries the step.
+    Then the public versions of the published regiones' packages that are
+    missing or stale are built (each on its own, the same way)."""
     from reports.build import build_package
     from reports.dispatch import due_packages, record_package
+    from reports.public_package import refresh_public_packages
 
     built_count = failed = 0
     for due in due_packages(engine, day):
@@ -125,6 +128,7 @@ def package_step(engine: Engine, settings: Settings, day: date, now: datetime) -
         resolve_failures(
             engine, kind=FailureKind.PACKAGE, region_id=region_id, period=period_key, now=now
         )
+    refresh_public_packages(engine, settings, day=day, now=now)
     return PackageOutcome(built_count, failed)
 
 

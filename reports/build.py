@@ -1,7 +1,14 @@
 """Building a región's information package for a period: figures, then the
 renderers, into ``DATA_DIR/reports/<región>/<periodo>/``. The files are
 written into a temporary folder beside the target and moved into place at
-the end, so a failed build leaves nothing half-written."""
+the end, so a failed build leaves nothing half-written.
+
+The same builder makes the package's public version (a
+:class:`~reports.collect.Disclosure`), into
+``DATA_DIR/publico/<región>/<periodo>/``: without withheld commitments,
+evidence that was not made public, reasons, names or the Oficio to the
+Gobierno Regional, marked «Versión pública», its manifest carrying the
+disclosure's stamp."""
 
 from __future__ import annotations
 
@@ -25,7 +32,7 @@ from models.geography import Comuna, Region
 from models.packages import Package, PackageDelivery
 from models.text import slug
 from reports.catalog import catalog
-from reports.collect import commitment_facts, rectifications
+from reports.collect import Disclosure, commitment_facts, rectifications
 from reports.document import percent, write_pdf
 from reports.figures import PeriodFigures, compute_figures
 from reports.open_data import datapackage, write_csv, write_json
@@ -38,11 +45,25 @@ CATALOG = "catalogo.jsonld"
 """The DCAT-AP description of the files above (it cannot list its own size)."""
 
 
-def published_url(base_url: str, region: Region, period: Period, preliminary: bool) -> str:
+PUBLIC_MARK = "Versión pública — "
+PRELIMINARY_MARK = "PRELIMINAR — "
+PUBLIC_DIR = "publico"
+"""Under ``DATA_DIR``: the public versions, one folder per región and period."""
+
+
+def published_url(
+    base_url: str, region: Region, period: Period, preliminary: bool, *, public: bool = False
+) -> str:
     """Where the package's files are published for harvesting (a folder
-    address ending in ``/``): ``<CUMPLE_BASE_URL>/datos/<región>/<periodo>/``."""
+    address ending in ``/``). A public version is served by the portal at
+    ``<CUMPLE_BASE_URL>/publico/<región>/datos/<periodo>/``; a package for
+    the Gobierno Regional names ``<CUMPLE_BASE_URL>/datos/<región>/<periodo>/``,
+    for whoever publishes it."""
+    root = base_url.rstrip("/")
+    if public:
+        return f"{root}/{PUBLIC_DIR}/{region_slug(region)}/datos/{period.key}/"
     suffix = "-preliminar" if preliminary else ""
-    return f"{base_url}/datos/{region_slug(region)}/{period.key.lower()}{suffix}/"
+    return f"{root}/datos/{region_slug(region)}/{period.key.lower()}{suffix}/"
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,11 @@ def package_folder(
 ) -> Path:
     name = f"{period.key}-preliminar" if preliminary else period.key
     return settings.reports_dir / region_slug(region) / name
+
+
+def public_folder(settings: Settings, slug_text: str, period_key: str) -> Path:
+    """``DATA_DIR/publico/<región>/<periodo>/``: a package's public version."""
+    return Path(settings.data_dir) / PUBLIC_DIR / slug_text / period_key
 
 
 def previous_package_at(engine: Engine, region_id: int, before: Period) -> datetime | None:
@@ -121,10 +147,13 @@ def build_package(
     out: Path | None = None,
     now: datetime | None = None,
     preliminary: bool = False,
+    public: Disclosure | None = None,
 ) -> BuiltPackage:
     """Compute and render the package of ``region`` for ``period``
-    (``preliminary``: before the period ended, marked PRELIMINAR)."""
+    (``preliminary``: before the period ended, marked PRELIMINAR;
+    ``public``: its public version, by default into :func:`public_folder`)."""
     moment = now or datetime.now(UTC)
+    mark = PRELIMINARY_MARK if preliminary else PUBLIC_MARK if public else ""
     calendar = calendar_for(region.iso_code)
     with Session(engine) as session:
         protocol = protocol_for(session, region.id, period.start)
@@ -133,12 +162,14 @@ def build_package(
         ).first()
     since = previous_package_at(engine, region.id, period)
     figures = compute_figures(
-        commitment_facts(engine, region.id, period.end, calendar),
+        commitment_facts(engine, region.id, period.end, calendar, public),
         period,
         calendar,
-        rectifications(engine, region.id, period.start, since, moment),
+        rectifications(engine, region.id, period.start, since, moment, public),
     )
     figures.preliminary = preliminary
+    if out is None and public is not None:
+        out = public_folder(settings, region_slug(region), period.key)
     target = out or package_folder(settings, region, period, preliminary=preliminary)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
@@ -153,14 +184,14 @@ def build_package(
             "periodo_inicio": period.start.isoformat(),
             "periodo_fin": period.end.isoformat(),
             "preliminar": preliminary,
+            **({"version_publica": True} if public else {}),
         }
         write_csv(work / "compromisos.csv", figures.records)
         write_json(work / "compromisos.json", figures.records, meta)
         (work / "datapackage.json").write_bytes(
             datapackage(
                 f"compromisos-{region_slug(region)}-{period.key.lower()}",
-                ("PRELIMINAR — " if preliminary else "")
-                + f"Compromisos territoriales, {region.official_name}, {period.label}",
+                f"{mark}Compromisos territoriales, {region.official_name}, {period.label}",
                 meta,
                 created=moment,
                 publisher=settings.report_sender,
@@ -171,9 +202,9 @@ def build_package(
             figures,
             _summary(figures),
             preliminary=preliminary,
+            public=public is not None,
             info=WorkbookInfo(
-                title=("PRELIMINAR — " if preliminary else "")
-                + f"Planilla de compromisos — {region.official_name} — {period.label}",
+                title=f"{mark}Planilla de compromisos — {region.official_name} — {period.label}",
                 subject=f"Compromisos territoriales de la {region.official_name}, {period.label}",
                 author=settings.report_sender,
                 keywords=f"compromisos territoriales, {region.official_name}, {period.key}, PROPIR",
@@ -187,9 +218,9 @@ def build_package(
             work / "informe.pdf",
             figures,
             {
-                "title": ("PRELIMINAR — " if preliminary else "")
-                + f"Informe de compromisos — {region.official_name} — {period.label}",
+                "title": f"{mark}Informe de compromisos — {region.official_name} — {period.label}",
                 "preliminary": preliminary,
+                "public": public is not None,
                 "region_name": region.official_name,
                 "ordinal": f"{region.code}-{period.key}",
                 "antecedent": (
@@ -213,16 +244,18 @@ def build_package(
                 work,
                 FILES,
                 name=f"compromisos-{region_slug(region)}-{period.key.lower()}",
-                title=("PRELIMINAR — " if preliminary else "")
-                + f"Compromisos territoriales, {region.official_name}, {period.label}",
+                title=f"{mark}Compromisos territoriales, {region.official_name}, {period.label}",
                 meta=meta,
                 created=moment,
                 publisher=settings.report_sender,
-                base_url=published_url(settings.base_url, region, period, preliminary),
+                base_url=published_url(
+                    settings.base_url, region, period, preliminary, public=public is not None
+                ),
             )
         )
         manifest = {
             **meta,
+            **({"sello": public.stamp} if public else {}),
             "generado": moment.isoformat(),
             "archivos": [
                 {

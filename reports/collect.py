@@ -2,13 +2,18 @@
 chunks: each commitment with its replayed states (the one reconstruction of
 :mod:`models.history`), its due-date agreements, and, as recorded when the
 package is built, its evidence and the head of its history chain; and the
-rectifications recorded since the región's previous package."""
+rectifications recorded since the región's previous package.
+
+With a :class:`Disclosure` (the public variant of a package) withheld
+commitments are left out, evidence is limited to what the gerencia made
+public, and free-text reasons and authors are dropped."""
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -22,6 +27,22 @@ from models.parties import Institution, Territory
 from reports.figures import Agreement, CommitmentFact, EvidenceRef, Rectification
 
 CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What the public variant of a package may show: every commitment but
+    the ``withheld`` ones, only the evidence whose id is in ``evidence``
+    (marked public by the gerencia), no reason and no author. ``stamp``
+    identifies these choices and the package they apply to; the variant's
+    manifest records it, and a variant whose stamp is no longer current is
+    not served."""
+
+    withheld: frozenset[int]
+    evidence: frozenset[int]
+    stamp: str
+
+
 _label = functools.lru_cache(maxsize=4096)(acta_label)  # many commitments share an acta
 
 
@@ -41,7 +62,9 @@ def _events(side: Connection, ids: list[int]) -> dict[int, list[tuple]]:  # type
     return found
 
 
-def _evidence(side: Connection, ids: list[int], acta_ids: list[int]) -> tuple:  # type: ignore[type-arg]
+def _evidence(
+    side: Connection, ids: list[int], acta_ids: list[int], public: Disclosure | None
+) -> tuple:  # type: ignore[type-arg]
     own: dict[int, list[EvidenceRef]] = defaultdict(list)
     by_acta: dict[int, list[EvidenceRef]] = defaultdict(list)
     table = Evidence.__table__  # type: ignore[attr-defined]
@@ -50,6 +73,8 @@ def _evidence(side: Connection, ids: list[int], acta_ids: list[int]) -> tuple:  
         .where((table.c.commitment_id.in_(ids)) | (table.c.acta_id.in_(acta_ids)))
         .order_by(table.c.added_at, table.c.id)
     ):
+        if public is not None and row.id not in public.evidence:
+            continue
         ref = EvidenceRef(
             row.kind, row.name, row.sha256, row.size, row.reference, row.added_on,
             row.commitment_id is None,
@@ -62,9 +87,14 @@ def _evidence(side: Connection, ids: list[int], acta_ids: list[int]) -> tuple:  
 
 
 def commitment_facts(
-    engine: Engine, region_id: int, until: date, calendar: BusinessCalendar
+    engine: Engine,
+    region_id: int,
+    until: date,
+    calendar: BusinessCalendar,
+    public: Disclosure | None = None,
 ) -> Iterator[CommitmentFact]:
-    """The commitments of ``region_id`` signed on or before ``until``."""
+    """The commitments of ``region_id`` signed on or before ``until``
+    (``public``: only what the public variant may show)."""
     query = (
         select(
             Commitment.id,
@@ -96,10 +126,15 @@ def commitment_facts(
     with engine.connect() as connection:
         result = connection.execute(query)
         for chunk in result.partitions(CHUNK):
+            if public is not None:
+                chunk = [row for row in chunk if row.id not in public.withheld]
+                if not chunk:
+                    continue
             ids = [row.id for row in chunk]
             with engine.connect() as side:
                 events = _events(side, ids)
-                own, by_acta = _evidence(side, ids, sorted({r.acta_id for r in chunk}))
+                acta_ids = sorted({r.acta_id for r in chunk})
+                own, by_acta = _evidence(side, ids, acta_ids, public)
             for row in chunk:
                 history = events[row.id]
                 facts = [
@@ -108,10 +143,13 @@ def commitment_facts(
                 start = initial_state(row.original_plazo, calendar)
                 agreements: list[Agreement] = [(row.held_on, 0, row.original_plazo, None)]
                 agreements += [
-                    (e.effective_on, e.position, date.fromisoformat(e.new_value), e.reason)
+                    (
+                        e.effective_on, e.position, date.fromisoformat(e.new_value),
+                        None if public is not None else e.reason,
+                    )
                     for e in history
                     if e.field == "plazo" and e.new_value
-                ]
+                ]  # fmt: skip
                 yield CommitmentFact(
                     id=row.id,
                     territory=row.territory,
@@ -133,11 +171,17 @@ def commitment_facts(
 
 
 def rectifications(
-    engine: Engine, region_id: int, before: date, since: datetime | None, until: datetime
+    engine: Engine,
+    region_id: int,
+    before: date,
+    since: datetime | None,
+    until: datetime,
+    public: Disclosure | None = None,
 ) -> list[Rectification]:
     """Rectifications of the región's periods that ended before ``before``,
     recorded after ``since`` (the previous package of the región, if any)
-    and up to ``until``."""
+    and up to ``until`` (``public``: none of a withheld commitment, without
+    reason or author)."""
     query = (
         select(
             CommitmentEvent.commitment_id,
@@ -175,11 +219,15 @@ def rectifications(
                 continue
             if rectified.end >= before:
                 continue
+            if public is not None and row.commitment_id in public.withheld:
+                continue
+            hidden = public is not None
             found.append(
                 Rectification(
                     commitment_id=row.commitment_id, institution=row.name, text=row.text,
                     period=row.rectifies, field=row.field, old=row.old_value, new=row.new_value,
-                    reason=row.reason, actor=row.actor, fact_on=row.effective_on,
+                    reason=None if hidden else row.reason, actor="" if hidden else row.actor,
+                    fact_on=row.effective_on,
                     recorded_at=row.recorded_at,
                 )
             )  # fmt: skip

@@ -122,7 +122,10 @@ def document_metadata(figures: PeriodFigures, context: dict[str, Any]) -> dict[s
 def render_html(figures: PeriodFigures, context: dict[str, Any]) -> str:
     """The report's HTML. ``context``: title, preliminary, region_name,
     ordinal, antecedent, place, issued_on, sender, recipient_title,
-    generated_label and generated_at (an aware datetime)."""
+    generated_label, generated_at (an aware datetime) and optionally
+    ``public``: the public version, without the Oficio addressed to the
+    Gobierno Regional, reasons or who recorded a rectification."""
+    context = {"public": False, **context}
     fulfilled = figures.fulfilled
     return (
         _environment()

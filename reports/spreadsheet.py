@@ -56,14 +56,15 @@ class WorkbookInfo:
     company: str = ""
 
 
-def _print_setup(sheet: Worksheet, title: str, period: str, preliminary: bool) -> None:
-    """Letter landscape, one page wide, header row on every page, numbered."""
+def _print_setup(sheet: Worksheet, title: str, period: str, mark: str) -> None:
+    """Letter landscape, one page wide, header row on every page, numbered;
+    ``mark`` (PRELIMINAR, Versión pública) in bold at the top centre."""
     sheet.set_paper(LETTER)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
     sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
-    centre = '&C&"-,Bold"PRELIMINAR — periodo en curso' if preliminary else ""
+    centre = f'&C&"-,Bold"{_escape(mark)}' if mark else ""
     sheet.set_header(f"&L{_escape(title)}{centre}&R{_escape(period)}")
     sheet.set_footer("&CPágina &P de &N")
 
@@ -78,11 +79,11 @@ def _sheet(
     title: str,
     columns: Sequence[Column],
     rows: Iterable[Any],
-    preliminary: bool = False,
+    mark: str = "",
     period: str = "",
 ) -> int:
     sheet = workbook.add_worksheet(title)
-    _print_setup(sheet, title, period, preliminary)
+    _print_setup(sheet, title, period, mark)
     header_format = workbook.add_format(
         {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0F3D6E", "text_wrap": True,
          "valign": "vcenter"}
@@ -126,6 +127,15 @@ def _sheet(
     sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
     return count
 
+
+PRELIMINARY_MARK = "PRELIMINAR — periodo en curso"
+PUBLIC_MARK = "Versión pública"
+PUBLIC_NOTE = (
+    "Versión pública: sin compromisos reservados, sin datos de personas, sin motivos "
+    "ni medios de verificación no publicados (Ley 19.628)"
+)
+PRIVATE_COLUMNS = frozenset({"Motivo", "Registrado por"})
+"""Columns left out of the public version: free text and people."""
 
 FIELD_WORDS = {"status": "Estado", "executed_amount": "Monto ejecutado", "plazo": "Plazo"}
 
@@ -178,11 +188,14 @@ def write_workbook(
     *,
     preliminary: bool = False,
     info: WorkbookInfo | None = None,
+    public: bool = False,
 ) -> dict[str, int]:
     """Write the workbook; returns the row count of each sheet. ``summary``
     rows are ``(indicator, value, number format or None)``; ``info`` gives
     the document properties (without it XlsxWriter stamps the current time
-    and the bytes change from run to run)."""
+    and the bytes change from run to run). ``public``: the public version,
+    marked so on every sheet and without the columns of free-text reasons
+    and of who recorded a rectification."""
     workbook = xlsxwriter.Workbook(
         str(path), {"constant_memory": True, "default_date_format": DATE}
     )
@@ -203,11 +216,16 @@ def write_workbook(
     counts: dict[str, int] = {}
     label = figures.period.label
 
+    mark = PRELIMINARY_MARK if preliminary else PUBLIC_MARK if public else ""
+
     def sheet(title: str, columns: Sequence[Column], rows: Iterable[Any]) -> None:
-        counts[title] = _sheet(workbook, title, columns, rows, preliminary, label)
+        kept = [c for c in columns if not (public and c[0] in PRIVATE_COLUMNS)]
+        counts[title] = _sheet(workbook, title, kept, rows, mark, label)
 
     if preliminary:
         summary = [("PRELIMINAR: el periodo aún no termina", None, None), *summary]
+    if public:
+        summary = [(PUBLIC_NOTE, None, None), *summary]
     sheet(
         "Resumen",
         [

@@ -366,7 +366,7 @@ def test_public_pages_pass_axe_and_fit_a_phone(
             page.goto(url)
             audit.check(name)
         page.goto(territory)
-        page.get_by_label("Estado").select_option("cumplido")
+        page.get_by_label("Estado", exact=True).select_option("cumplido")
         page.get_by_role("button", name="Filtrar").click()
         page.wait_for_url(f"{territory}?**")
         assert "estado=cumplido" in page.url

@@ -45,6 +45,21 @@ def disable_region(session: Session, region_text: str) -> Region:
     return region
 
 
+def published(session: Session, region_text: str) -> Region:
+    """The región named ``region_text``, which must be published
+    (:class:`NotFound` otherwise, saying how to publish it)."""
+    region = find_region(session, region_text)
+    found = session.scalars(
+        select(PublishedRegion.id).where(PublishedRegion.region_id == region.id)
+    ).first()
+    if found is None:
+        raise NotFound(
+            f"La {region.official_name} no está publicada en el portal; publíquela con "
+            f"«cumple portal enable --region {region.name}»."
+        )
+    return region
+
+
 def _commitment(session: Session, commitment_id: int) -> Commitment:
     commitment = session.get(Commitment, commitment_id)
     if commitment is None:
@@ -52,11 +67,12 @@ def _commitment(session: Session, commitment_id: int) -> Commitment:
     return commitment
 
 
-def withhold(session: Session, commitment_id: int, reason: str, actor: str) -> None:
+def withhold(session: Session, commitment_id: int, reason: str, actor: str) -> int:
     """Keep a commitment out of every public page, with a reason (for
-    instance, its text names a person). Withholding one already withheld
+    instance, its text names a person); returns its región's id (whose
+    public packages must be built again). Withholding one already withheld
     is refused, so that the first reason stays."""
-    _commitment(session, commitment_id)
+    commitment = _commitment(session, commitment_id)
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidChange("Indique el motivo con --reason (por ejemplo, «nombra a una persona»).")
@@ -73,16 +89,19 @@ def withhold(session: Session, commitment_id: int, reason: str, actor: str) -> N
         )
     )
     session.flush()
+    return commitment.region_id
 
 
-def release(session: Session, commitment_id: int) -> None:
-    """Let a withheld commitment be public again (if its región is)."""
-    _commitment(session, commitment_id)
+def release(session: Session, commitment_id: int) -> int:
+    """Let a withheld commitment be public again (if its región is);
+    returns its región's id."""
+    commitment = _commitment(session, commitment_id)
     result = session.execute(
         delete(WithheldCommitment).where(WithheldCommitment.commitment_id == commitment_id)  # type: ignore[arg-type]
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         raise NotFound(f"El compromiso N° {commitment_id} no estaba reservado.")
+    return commitment.region_id
 
 
 @dataclass(frozen=True)

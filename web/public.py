@@ -224,8 +224,9 @@ def sitemap(request: Request) -> Response:
 
 @router.api_route("/publico/inicio.xml", methods=PORTAL)
 def home_sitemap(request: Request) -> Response:
-    """The sitemap of the portal's home page."""
-    return cached(request, _urlset(request, ["/publico/"]), "application/xml")
+    """The sitemap of the portal's home page and its data catalogue."""
+    paths = ["/publico/", "/publico/catalogo.jsonld"]
+    return cached(request, _urlset(request, paths), "application/xml")
 
 
 @router.api_route("/publico/{region_slug}/sitemap-{number}.xml", methods=PORTAL)
