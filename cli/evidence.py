@@ -1,4 +1,4 @@
-"""``cumple evidence add|list`` and ``cumple audit verify``."""
+"""``cumple evidence add|list|publish|unpublish`` and ``cumple audit verify``."""
 
 from __future__ import annotations
 
@@ -32,12 +32,22 @@ from models.commitments import Commitment
 from tracking.audit import audit, audit_package
 from tracking.errors import NotFound
 from tracking.evidence import add_acta_evidence, add_evidence, evidence_for
+from tracking.evidence_publication import publish, unpublish
 from tracking.evidence_store import EvidenceStore, StoredFile
 
 app = typer.Typer(help="Medios de verificación de los compromisos.", no_args_is_help=True)
 audit_app = typer.Typer(help="Verificación de la integridad del registro.", no_args_is_help=True)
 CommitmentId = Annotated[
     int, typer.Argument(help="Número del compromiso.", metavar="ID", min=1, max=2**31 - 1)
+]
+EvidenceId = Annotated[
+    int,
+    typer.Argument(
+        help="Número de la evidencia (columna N° de «cumple evidence list»).",
+        metavar="EVIDENCE_ID",
+        min=1,
+        max=2**31 - 1,
+    ),
 ]
 
 
@@ -130,13 +140,14 @@ def list_command(
         return
     if output is OutputFormat.CSV:
         print_csv(records, ["id", "tipo", "nombre", "sha256", "bytes", "medio", "referencia",
-                            "agregado_por", "agregado_el", "del_acta"])  # fmt: skip
+                            "agregado_por", "agregado_el", "del_acta", "publica"])  # fmt: skip
         return
     if not views:
         typer.echo(f"El compromiso N° {commitment_id} no tiene evidencia.")
         return
     table = Table(header_style="bold")
-    for column in ("N°", "Tipo", "Nombre o referencia", "Tamaño", "SHA-256", "Agregada"):
+    columns = ("N°", "Tipo", "Nombre o referencia", "Tamaño", "SHA-256", "Agregada", "Portal")
+    for column in columns:
         table.add_column(column)
     for view in views:
         table.add_row(
@@ -146,8 +157,50 @@ def list_command(
             size_label(view.bytes) if view.bytes is not None else "—",
             view.sha256 or "—",
             f"{long_date(view.agregado_el)} por {view.agregado_por}",
+            "pública" if view.publica else "privada",
         )
     console().print(table)
+    typer.echo("Publique una evidencia en el portal con «cumple evidence publish N°».")
+
+
+@app.command("publish")
+def publish_command(
+    evidence_id: EvidenceId,
+    by: ActorOption = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Publica una evidencia en el portal de transparencia (nombre, tipo, tamaño, SHA-256
+    y el archivo, para descargar). Antes, revise que ni su nombre ni su contenido traigan
+    datos personales (Ley 19.628)."""
+    runtime = open_runtime(database_url, data_dir)
+    with Session(runtime.engine) as session:
+        row = publish(session, evidence_id, actor_name(by))
+        where = (
+            "de cada compromiso de su acta"
+            if row.commitment_id is None
+            else f"del compromiso N° {row.commitment_id}"
+        )
+        session.commit()
+    typer.echo(
+        f"La evidencia N° {evidence_id} quedó publicada en el portal. Se verá en la página "
+        f"pública {where} solo si su región está publicada y el compromiso no está reservado "
+        "(vea «cumple portal list»)."
+    )
+
+
+@app.command("unpublish")
+def unpublish_command(
+    evidence_id: EvidenceId,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Retira una evidencia del portal de transparencia: vuelve a ser privada."""
+    runtime = open_runtime(database_url, data_dir)
+    with Session(runtime.engine) as session:
+        unpublish(session, evidence_id)
+        session.commit()
+    typer.echo(f"La evidencia N° {evidence_id} ya no está publicada en el portal.")
 
 
 @audit_app.command("verify")

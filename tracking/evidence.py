@@ -17,6 +17,7 @@ from models.chain import GENESIS, link_hash
 from models.commitments import Acta, Commitment
 from models.evidence import Evidence, EvidenceKind, evidence_value
 from models.history import StoredStatus
+from models.portal import PublicEvidence
 from models.timestamps import utc_now
 from tracking.errors import Closed, InvalidChange, NotFound
 from tracking.evidence_store import StoredFile, clean_reference
@@ -38,6 +39,9 @@ class EvidenceView:
     agregado_por: str
     agregado_el: date
     del_acta: bool
+    publica: bool = False
+    """Marked public by the gerencia (shown on the portal when its
+    commitment is public): the decision now, whatever ``day`` was asked."""
 
     def record(self) -> dict[str, Any]:
         return {
@@ -51,10 +55,11 @@ class EvidenceView:
             "agregado_por": self.agregado_por,
             "agregado_el": self.agregado_el.isoformat(),
             "del_acta": self.del_acta,
+            "publica": self.publica,
         }
 
 
-def _view(row: Evidence) -> EvidenceView:
+def _view(row: Evidence, public: bool = False) -> EvidenceView:
     assert row.id is not None
     return EvidenceView(
         id=row.id,
@@ -67,6 +72,7 @@ def _view(row: Evidence) -> EvidenceView:
         agregado_por=row.added_by,
         agregado_el=row.added_on,
         del_acta=row.commitment_id is None,
+        publica=public,
     )
 
 
@@ -74,7 +80,8 @@ def evidence_for(
     session: Session, commitment_ids: Sequence[int], day: date | None = None
 ) -> dict[int, list[EvidenceView]]:
     """Each commitment's evidence (its own and its acta's), added on or
-    before ``day`` when given, oldest first."""
+    before ``day`` when given, oldest first, each with whether it is
+    marked public (two queries per 500 commitments)."""
     found: dict[int, list[EvidenceView]] = defaultdict(list)
     ids = sorted(set(commitment_ids))
     for start in range(0, len(ids), 500):
@@ -84,23 +91,27 @@ def evidence_for(
                 select(Commitment.id, Commitment.acta_id).where(Commitment.id.in_(chunk))  # type: ignore[union-attr]
             ).all()
         )
-        query = select(Evidence).where(
-            or_(
-                Evidence.commitment_id.in_(chunk),  # type: ignore[union-attr]
-                Evidence.acta_id.in_(sorted(set(actas.values()))),  # type: ignore[union-attr]
+        query = (
+            select(Evidence, PublicEvidence.id)
+            .outerjoin(PublicEvidence, PublicEvidence.evidence_id == Evidence.id)
+            .where(
+                or_(
+                    Evidence.commitment_id.in_(chunk),  # type: ignore[union-attr]
+                    Evidence.acta_id.in_(sorted(set(actas.values()))),  # type: ignore[union-attr]
+                )
             )
         )
         if day is not None:
             query = query.where(Evidence.added_on <= day)
-        rows = session.scalars(query.order_by(Evidence.added_at, Evidence.id)).all()
-        by_acta: dict[int, list[Evidence]] = defaultdict(list)
-        for row in rows:
+        rows = session.execute(query.order_by(Evidence.added_at, Evidence.id)).all()
+        by_acta: dict[int, list[EvidenceView]] = defaultdict(list)
+        for row, public_id in rows:
             if row.commitment_id is not None:
-                found[row.commitment_id].append(_view(row))
+                found[row.commitment_id].append(_view(row, public_id is not None))
             elif row.acta_id is not None:
-                by_acta[row.acta_id].append(row)
+                by_acta[row.acta_id].append(_view(row, public_id is not None))
         for commitment_id, acta_id in actas.items():
-            acta_rows = [_view(row) for row in by_acta.get(acta_id, [])]
+            acta_rows = by_acta.get(acta_id, [])
             if acta_rows:
                 found[commitment_id] = acta_rows + found[commitment_id]
     return found
@@ -260,4 +271,31 @@ def get_evidence(session: Session, evidence_id: int) -> Evidence:
     row = session.get(Evidence, evidence_id)
     if row is None:
         raise NotFound(f"No existe la evidencia N° {evidence_id}.")
+    return row
+
+
+def evidence_owner(session: Session, evidence_id: int) -> tuple[Evidence, int] | None:
+    """The evidence and the commitment whose scope decides who sees it (its
+    own, or the first of its acta's); ``None`` when either is missing."""
+    row = session.get(Evidence, evidence_id)
+    if row is None:
+        return None
+    owner = row.commitment_id or session.scalar(
+        select(Commitment.id).where(Commitment.acta_id == row.acta_id).limit(1)
+    )
+    return None if owner is None else (row, owner)
+
+
+def evidence_of(session: Session, commitment_id: int, evidence_id: int) -> Evidence:
+    """Evidence ``evidence_id`` when it is the commitment's own or its
+    acta's; :class:`NotFound` (Spanish, naming both numbers) otherwise."""
+    row = session.get(Evidence, evidence_id)
+    acta_id = session.scalar(select(Commitment.acta_id).where(Commitment.id == commitment_id))
+    own = row is not None and row.commitment_id == commitment_id
+    of_acta = row is not None and row.commitment_id is None and row.acta_id == acta_id
+    if row is None or acta_id is None or not (own or of_acta):
+        raise NotFound(
+            f"El compromiso N° {commitment_id} no tiene una evidencia N° {evidence_id}; "
+            "revise el número en su lista de evidencia."
+        )
     return row

@@ -4,17 +4,20 @@ Only public fields leave this module: región, territorio, the acta (kind,
 instance, number, date), the institution and its RUT, the commitment's
 text, amounts committed and executed, source, programme, due dates (as
 agreed and effective), the status on the day, the dates of fulfilment and
-verification, how many medios de verificación it has, and its public
-history (what changed and when, rectifications marked). Never an e-mail
-address, a person's name (responsable, contacts, users, who verified or
-recorded a change), a token, a note or a free-text reason, an evidence
-file's name or content, nor anything of a región that is not published or
-of a commitment that is withheld (Ley 19.628). Evidence files cannot be
-marked public in cumple, so only their count is shown.
+verification, the medios de verificación the gerencia marked public
+(:mod:`tracking.evidence_publication`: kind, name, type, size, SHA-256, a
+reference's text, the date added) and how many others it has, and its
+public history (what changed and when, rectifications marked). Never an
+e-mail address, a person's name (responsable, contacts, users, who
+verified, recorded a change, added or published evidence), a token, a note
+or a free-text reason, the name or content of evidence not marked public,
+nor anything of a región that is not published or of a commitment that is
+withheld (Ley 19.628).
 
 Every read goes through :func:`tracking.queries.list_commitments` and
 :func:`tracking.queries.get_commitment` (the state on a date of
-``commitment_state``), a fixed number of queries per page."""
+``commitment_state``) and :func:`tracking.evidence_publication.public_evidence`,
+a fixed number of queries per page."""
 
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from models.parties import Territory
 from models.portal import PublishedRegion, WithheldCommitment
 from models.text import slug
 from tracking.errors import TrackingError
+from tracking.evidence_publication import PublicMedium, public_evidence
 from tracking.history import TRANSITIONS
 from tracking.queries import CommitmentView, EventView, Filters, get_commitment, list_commitments
 
@@ -80,6 +84,18 @@ class PublicCommitment:
     fulfilled_on: date | None
     verified_on: date | None
     evidence_count: int
+    """All its medios de verificación (its own and its acta's), public or not."""
+    evidence: tuple[PublicMedium, ...] = ()
+    """Those marked public, acta's first, oldest first."""
+
+    @property
+    def unpublished_evidence(self) -> int:
+        """How many of its medios de verificación are not public."""
+        return self.evidence_count - len(self.evidence)
+
+    def evidence_path(self, medium: PublicMedium) -> str:
+        """The public download address of one of its public files."""
+        return f"{self.path}/evidencias/{medium.id}"
 
     @property
     def status_label(self) -> str:
@@ -201,8 +217,15 @@ def territory_slugs(session: Session, region_id: int) -> dict[str, str]:
 
 
 def _project(
-    view: CommitmentView, region: PublicRegion, territory_slug: str, programme: str | None
+    view: CommitmentView,
+    region: PublicRegion,
+    territory_slug: str,
+    programme: str | None,
+    public: Sequence[PublicMedium],
 ) -> PublicCommitment:
+    # Only what this view counts, so that the public and the unpublished
+    # always add up to its medios de verificación.
+    listed = {evidence.id for evidence in view.evidencias}
     return PublicCommitment(
         id=view.id,
         region_slug=region.slug,
@@ -228,19 +251,25 @@ def _project(
         fulfilled_on=view.cumplido_el,
         verified_on=view.verificado_el,
         evidence_count=len(view.evidencias),
+        evidence=tuple(medium for medium in public if medium.id in listed),
     )
 
 
 def region_commitments(session: Session, region: PublicRegion, day: date) -> list[PublicCommitment]:
     """Every public commitment of a published región with its state on
-    ``day`` (withheld ones left out), ordered by effective due date; four
-    queries whatever the number of commitments."""
+    ``day`` (withheld ones left out) and its public evidence, ordered by
+    effective due date; a fixed number of queries whatever the number of
+    commitments."""
     views = list_commitments(session, Filters(region_id=region.id), day)
     withheld = _withheld(session)
     views = [v for v in views if v.id not in withheld]
     slugs = territory_slugs(session, region.id)
     programmes = _programmes(session, region.id)
-    return [_project(v, region, slugs[v.territorio], programmes.get(v.id)) for v in views]
+    public = public_evidence(session, [v.id for v in views], day)
+    return [
+        _project(v, region, slugs[v.territorio], programmes.get(v.id), public.get(v.id, ()))
+        for v in views
+    ]
 
 
 def group(items: Iterable[PublicCommitment], by: str) -> list[Tally]:
@@ -313,9 +342,10 @@ def public_events(events: Sequence[EventView]) -> list[PublicEvent]:
 def public_commitment(
     session: Session, region: PublicRegion, commitment_id: int, day: date
 ) -> tuple[PublicCommitment, list[PublicEvent]] | None:
-    """One commitment of a published región and its public timeline up to
-    ``day``; ``None`` when it does not exist, belongs to another región, did
-    not exist yet on ``day`` or is withheld."""
+    """One commitment of a published región, with its public evidence, and
+    its public timeline up to ``day``; ``None`` when it does not exist,
+    belongs to another región, did not exist yet on ``day`` or is
+    withheld."""
     if commitment_id in _withheld(session):
         return None
     try:
@@ -326,4 +356,6 @@ def public_commitment(
         return None
     slugs = territory_slugs(session, region.id)
     programme = session.scalar(select(Commitment.programme).where(Commitment.id == commitment_id))
-    return _project(view, region, slugs[view.territorio], programme), public_events(events)
+    public = public_evidence(session, [commitment_id], day).get(commitment_id, ())
+    item = _project(view, region, slugs[view.territorio], programme, public)
+    return item, public_events(events)

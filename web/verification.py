@@ -1,19 +1,18 @@
 """A gerente's (or admin's) decisions on a commitment's page: verify a
 reported fulfilment, return it with a reason, reopen a closed commitment
-with a reason; evidence added and downloaded by whoever can see it."""
+with a reason, publish a medio de verificación on the transparency portal
+or take it off; evidence added and downloaded by whoever can see it."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlmodel import Session
 
-from models.commitments import Commitment
-from models.evidence import Evidence
 from tracking.accounts import Account
-from tracking.errors import TrackingError
-from tracking.evidence import add_evidence
+from tracking.errors import NotFound, TrackingError
+from tracking.evidence import add_evidence, evidence_of, evidence_owner
+from tracking.evidence_publication import publish, unpublish
 from tracking.scope import can_see
 from tracking.updates import decide
 from web.links import evidence_file, store_uploads
@@ -134,16 +133,65 @@ def download(
     """An evidence file, for whoever can see its commitment (or a
     commitment of its acta)."""
     with Session(request.app.state.engine) as session:
-        row = session.get(Evidence, evidence_id)
-        owner = None
-        if row is not None:
-            owner = row.commitment_id or session.scalar(
-                select(Commitment.id).where(Commitment.acta_id == row.acta_id).limit(1)
-            )
-        visible = owner is not None and can_see(session, account, owner)
-    if row is None or not visible:
+        found = evidence_owner(session, evidence_id)
+        visible = found is not None and can_see(session, account, found[1])
+    if found is None or not visible:
         return render(
             request, "error.html", 404, title="No encontrado", account=account,
             message=f"No existe la evidencia N° {evidence_id} o no está en su alcance.",
         )  # fmt: skip
-    return evidence_file(request, row)
+    return evidence_file(request, found[0])
+
+
+PUBLISHED = (
+    "Evidencia N° {id} publicada en el portal. Se verá en la página pública del compromiso "
+    "solo si su región está publicada y el compromiso no está reservado."
+)
+WITHDRAWN = "Evidencia N° {id} retirada del portal: vuelve a ser privada."
+
+
+def _publication(
+    request: Request, account: Account, commitment_id: int, evidence_id: int, public: bool
+) -> Response:
+    """Mark one of the commitment's (or its acta's) evidence public or
+    private, for whoever may change the commitment."""
+    refused = _allowed(request, account, commitment_id)
+    if refused is not None:
+        return refused
+    try:
+        with Session(request.app.state.engine) as session:
+            evidence_of(session, commitment_id, evidence_id)
+            if public:
+                publish(session, evidence_id, account.email)
+            else:
+                unpublish(session, evidence_id)
+            session.commit()
+    except TrackingError as exc:
+        status = 404 if isinstance(exc, NotFound) else 400
+        return commitment_response(request, account, commitment_id, status, error=str(exc))
+    request.session["aviso"] = (PUBLISHED if public else WITHDRAWN).format(id=evidence_id)
+    return RedirectResponse(f"/compromisos/{commitment_id}?guardado=1", status_code=303)
+
+
+@router.post("/compromisos/{commitment_id}/evidencias/{evidence_id}/publicar")
+def publish_evidence(
+    request: Request,
+    commitment_id: Identifier,
+    evidence_id: Identifier,
+    csrf_token_field: str = Form("", alias=CSRF_FIELD),
+    account: Account = Depends(current_account),
+) -> Response:
+    check_csrf(request, csrf_token_field)
+    return _publication(request, account, commitment_id, evidence_id, True)
+
+
+@router.post("/compromisos/{commitment_id}/evidencias/{evidence_id}/retirar")
+def withdraw_evidence(
+    request: Request,
+    commitment_id: Identifier,
+    evidence_id: Identifier,
+    csrf_token_field: str = Form("", alias=CSRF_FIELD),
+    account: Account = Depends(current_account),
+) -> Response:
+    check_csrf(request, csrf_token_field)
+    return _publication(request, account, commitment_id, evidence_id, False)
