@@ -197,10 +197,10 @@ RESERVED_SEGMENTS = frozenset({"datos", "instituciones", "cambios"})
 pages use; a territorio with such a name takes its number as well."""
 
 
-def territory_slugs(session: Session, region_id: int) -> dict[str, str]:
-    """Territory name → address segment, for every territorio of the
-    región, unique within it (a clash takes the territorio's number)."""
-    slugs: dict[str, str] = {}
+def _territory_segments(session: Session, region_id: int) -> list[tuple[int, str, str]]:
+    """(id, name, address segment) of every territorio of the región, the
+    segment unique within it (a clash takes the territorio's number)."""
+    found = []
     taken: set[str] = set()
     rows = session.execute(
         select(Territory.id, Territory.name)
@@ -212,8 +212,13 @@ def territory_slugs(session: Session, region_id: int) -> dict[str, str]:
         if candidate in taken or candidate in RESERVED_SEGMENTS:
             candidate = f"{candidate}-{territory_id}"
         taken.add(candidate)
-        slugs[name] = candidate
-    return slugs
+        found.append((territory_id, name, candidate))
+    return found
+
+
+def territory_slugs(session: Session, region_id: int) -> dict[str, str]:
+    """Territory name → address segment, for every territorio of the región."""
+    return {name: segment for _, name, segment in _territory_segments(session, region_id)}
 
 
 def _project(
@@ -255,12 +260,20 @@ def _project(
     )
 
 
-def region_commitments(session: Session, region: PublicRegion, day: date) -> list[PublicCommitment]:
-    """Every public commitment of a published región with its state on
-    ``day`` (withheld ones left out) and its public evidence, ordered by
-    effective due date; a fixed number of queries whatever the number of
-    commitments."""
-    views = list_commitments(session, Filters(region_id=region.id), day)
+def region_commitments(
+    session: Session, region: PublicRegion, day: date, territory_slug: str | None = None
+) -> list[PublicCommitment]:
+    """Every public commitment of a published región (of one of its
+    territorios, by address segment, when ``territory_slug`` is given) with
+    its state on ``day`` (withheld ones left out) and its public evidence,
+    ordered by effective due date; a fixed number of queries whatever the
+    number of commitments."""
+    filters = Filters(region_id=region.id)
+    if territory_slug is not None:
+        chosen = {t for t, _, segment in _territory_segments(session, region.id)
+                  if segment == territory_slug}  # fmt: skip
+        filters = Filters(region_id=region.id, territory_ids=frozenset(chosen))
+    views = list_commitments(session, filters, day) if filters.territory_ids != frozenset() else []
     withheld = _withheld(session)
     views = [v for v in views if v.id not in withheld]
     slugs = territory_slugs(session, region.id)

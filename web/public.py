@@ -329,11 +329,7 @@ def territory_page(
             region = public.published_region(session, region_slug)
             if region is None:
                 return None
-            items = [
-                item
-                for item in public.region_commitments(session, region, day)
-                if item.territory_slug == territory_slug
-            ]
+            items = public.region_commitments(session, region, day, territory_slug)
         if not items:
             return None
         shown = [item for item in items if chosen.keep(item)]
