@@ -186,6 +186,8 @@ class CommitmentEvent(SQLModel, table=True):
     __tablename__ = "commitment_event"
     __table_args__ = (
         UniqueConstraint("commitment_id", "position", name="uq_commitment_event_position"),
+        # The portal's feed of changes reads the newest entries first.
+        Index("ix_commitment_event_recorded", "recorded_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

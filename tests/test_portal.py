@@ -365,6 +365,14 @@ def test_public_pages_pass_axe_and_fit_a_phone(
         ]:
             page.goto(url)
             audit.check(name)
+        page.goto(f"{base}/publico/antofagasta")
+        page.keyboard.press("Tab")
+        focused = "document.activeElement.textContent.trim()"
+        assert page.evaluate(focused) == "Ir al contenido"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "contenido"
+        page.keyboard.press("Tab")  # from the main content, the first link in it
+        assert page.evaluate(focused) == "Regiones"
         page.goto(territory)
         page.get_by_label("Estado", exact=True).select_option("cumplido")
         page.get_by_role("button", name="Filtrar").click()

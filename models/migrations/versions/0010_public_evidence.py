@@ -1,5 +1,6 @@
 """public evidence: the medios de verificación the gerencia marked public
-on the transparency portal
+on the transparency portal; the history's entries by recording time (the
+portal's feed of changes)
 
 Revision ID: 0010
 Revises: 0009
@@ -27,7 +28,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("evidence_id"),
     )
+    op.create_index("ix_commitment_event_recorded", "commitment_event", ["recorded_at", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_commitment_event_recorded", table_name="commitment_event")
     op.drop_table("public_evidence")
