@@ -16,6 +16,7 @@ PROGRAMS = {
     "pdftoppm": "poppler-utils (pdftoppm)",
     "time": "GNU time (paquete Debian time, /usr/bin/time: memoria máxima de un proceso)",
     "spamassassin": "SpamAssassin (paquete Debian spamassassin)",
+    "tesseract": "Tesseract (paquetes Debian tesseract-ocr y tesseract-ocr-spa: actas escaneadas)",
 }
 
 
