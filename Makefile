@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench faults distributed-check mutation messages clean
+.PHONY: demo test lint bench faults distributed-check mutation messages actas-quality clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ faults: $(STAMP)
 # A real Prefect server on PostgreSQL and a worker on loopback run a cycle.
 distributed-check: $(STAMP)
 	$(BIN)/python -m checks.distributed
+
+# The acta reader over its corpus: commitments found, fields right, every miss.
+actas-quality: $(STAMP)
+	$(BIN)/python -m checks.actas_quality
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -18,7 +18,19 @@ from sqlmodel import Session
 from typer._click.exceptions import ClickException, UsageError
 from typer.exceptions import Abort
 
-from cli import commitments, cycle, evidence, operations, portal, protocols, usage, users
+from cli import (
+    acta_import,
+    actas,
+    agenda,
+    commitments,
+    cycle,
+    evidence,
+    operations,
+    portal,
+    protocols,
+    usage,
+    users,
+)
 from cli.render import commitments_table, console, status_summary
 from cli.runtime import (
     ActorOption,
@@ -58,8 +70,10 @@ app.add_typer(users.app, name="users")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(evidence.audit_app, name="audit")
 app.add_typer(portal.app, name="portal")
+app.add_typer(actas.app, name="actas")
 cycle.register(app)
 operations.register(app)
+agenda.register(app)
 
 
 @app.command("init")
@@ -105,7 +119,10 @@ def _import_summary(report: ImportReport) -> str:
 def import_command(
     file: Annotated[
         Path,
-        typer.Argument(help="Archivo .csv o .xlsx con actas y compromisos.", metavar="ARCHIVO"),
+        typer.Argument(
+            help="Planilla .csv o .xlsx con actas y compromisos, o un acta .docx o .pdf.",
+            metavar="ARCHIVO",
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Valida y cuenta sin escribir nada.")
@@ -114,7 +131,8 @@ def import_command(
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Importa actas y compromisos; todo o nada."""
+    """Importa actas y compromisos de una planilla, o de un acta .docx o .pdf cuyas
+    propuestas estén completas (el acta queda como evidencia); todo o nada."""
     runtime = open_runtime(database_url, data_dir)
     err = console()
     err.stderr = True
@@ -132,15 +150,23 @@ def import_command(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = import_file(
-            runtime.engine,
-            file,
-            actor=actor_name(by),
-            dry_run=dry_run,
-            progress=progress,
-            limits=Limits.from_settings(runtime.settings),
-        )
+        note = ""
+        if file.suffix.lower() in acta_import.DOCUMENT_SUFFIXES:
+            report, note = acta_import.import_document(
+                runtime, file, by=by, dry_run=dry_run, progress=progress
+            )
+        else:
+            report = import_file(
+                runtime.engine,
+                file,
+                actor=actor_name(by),
+                dry_run=dry_run,
+                progress=progress,
+                limits=Limits.from_settings(runtime.settings),
+            )
     typer.echo(_import_summary(report))
+    if note:
+        typer.echo(note)
 
 
 @app.command("demo")

@@ -126,7 +126,7 @@ def show_command(
         ("Fuente", view.fuente or "—"),
         ("Plazo acordado", long_date(view.plazo)),
     ]
-    if view.plazo_original != view.plazo or "hábil" in view.plazo_texto:
+    if view.plazo_original != view.plazo or view.plazo_texto != view.plazo_original.isoformat():
         rows.append(("Plazo en el acta", f"{view.plazo_texto} ({long_date(view.plazo_original)})"))
     if view.vencimiento != view.plazo:
         rows.append(

@@ -32,11 +32,15 @@ COLUMNS = (
     Column("monto", False),
     Column("fuente", False),
     Column("plazo", True),
+    Column("plazo_texto", False),
     Column("programa", False),
     Column("productos", False),
     Column("beneficiarios", False),
 )
 KNOWN = {column.name for column in COLUMNS}
+SILENT = {"texto_fuente"}
+"""Columns the importer skips without listing them as unrecognised: the
+source text a proposals spreadsheet carries (importer.actas.proposal)."""
 
 
 def header_key(header: object) -> str:
@@ -63,7 +67,7 @@ def match_header(cells: list[object]) -> HeaderMap:
             continue
         if key in KNOWN and key not in positions:
             positions[key] = index
-        elif key not in KNOWN:
+        elif key not in KNOWN and key not in SILENT:
             ignored.append(str(cell).strip())
     return HeaderMap(positions, ignored)
 

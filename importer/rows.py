@@ -29,6 +29,7 @@ _BUSINESS_DAYS = re.compile(r"^(\d{1,4})\s*dias?\s+habil(es)?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KINDS = {fold(kind.value): kind.value for kind in ActaKind}
 MAX_PLAZO_DAYS = 1000
+MAX_PLAZO_TEXT = 100  # plazo_texto: the deadline's words as the acta wrote them
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,7 @@ def _parse_row(row: _Row, regions: RegionIndex) -> CommitmentRow | None:
         amount = None
     source = row.text("fuente", required=False, max_length=300) or None
     plazo_text, plazo = _parse_plazo(row, held_on, region_id, regions)
+    plazo_text = row.text("plazo_texto", required=False, max_length=MAX_PLAZO_TEXT) or plazo_text
     programme = row.text("programa", required=False, max_length=200) or None
     products = row.text("productos", required=False, max_length=4000, multiline=True) or None
     beneficiaries = _parse_count(row, "beneficiarios")

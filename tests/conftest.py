@@ -5,6 +5,7 @@ from a migrated template database)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -34,6 +35,8 @@ POSTGRES_URL = os.environ.get(
     "CUMPLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 _pg_state: dict[str, object] = {"ran": 0, "reason": None}
+_actas_quality: list[str] = []
+"""Where tests/test_actas_corpus.py wrote the acta reader's figures."""
 
 
 def _admin_dsn() -> str:
@@ -120,6 +123,20 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def actas_quality_json(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """Where the acta reader's figures are written; the terminal summary
+    prints them (under xdist the worker hands the path to the controller)."""
+    path = tmp_path_factory.mktemp("actas_quality") / "figures.json"
+    _actas_quality.append(str(path))
+    output = getattr(request.config, "workeroutput", None)
+    if output is not None:
+        output["actas_quality"] = str(path)
+    return path
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI (``CI=true``) a missing test dependency fails the run at once,
     whatever subset of tests was selected: nothing is skipped silently."""
@@ -147,12 +164,23 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: object, error: object) -> None:
     output = getattr(node, "workeroutput", {})
+    if output.get("actas_quality"):
+        _actas_quality.append(output["actas_quality"])
     _pg_state["ran"] = int(_pg_state["ran"]) + int(output.get("pg_ran", 0))  # type: ignore[call-overload]
     if output.get("pg_reason") and not _pg_state["ran"]:
         _pg_state["reason"] = output["pg_reason"]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for path in _actas_quality:
+        if Path(path).exists():
+            from testbed.actas_corpus.report import format_summary
+
+            data = json.loads(Path(path).read_text("utf-8"))
+            terminalreporter.write_sep("-", "calidad del lector de actas")
+            for line in format_summary(data):
+                terminalreporter.write_line(line, red=bool(data["incumplidos"]))
+            terminalreporter.write_line(f"Cifras en {path}")
     skipped = terminalreporter.stats.get("skipped", [])
     if skipped:
         reasons: dict[str, int] = {}

@@ -27,6 +27,8 @@ from models.geography import Region
 from models.parties import Territory
 from models.text import fold
 from tracking.accounts import Account
+from tracking.lookup import find_territories
+from web import acta_draft, import_actas
 from web.pages import check_csrf, current_account, render
 from web.security import CSRF_FIELD
 
@@ -199,7 +201,27 @@ def import_page(request: Request, account: Account = Depends(current_account)) -
         return _forbidden(request, account)
     message = request.session.pop("aviso", None)
     return render(request, "import.html", title="Importar", account=account, message=message,
-                  errors=[], preview=None)  # fmt: skip
+                  errors=[], preview=None, result=None)  # fmt: skip
+
+
+def _editor_scope(request: Request, account: Account) -> import_actas.EditorScope:
+    """What the acta editor offers this user; a gerente of one territorio
+    has its región and territorio filled in."""
+    engine = request.app.state.engine
+    context = _acta_context(request, account, {}, [], [])
+    regions = [(region.code, region.name) for region in context["regions"]]
+    region = territory = None
+    if account.role is Role.GERENTE and len(account.territory_ids) == 1:
+        with Session(engine) as session:
+            own = [t for t in find_territories(session, context["territories"][0])
+                   if t.id in account.territory_ids]  # fmt: skip
+        if own:
+            region, territory = f"{own[0].region_id:02d}", own[0].name
+    return import_actas.EditorScope(
+        regions=regions, territories=context["territories"], instances=INSTANCES,
+        kinds=context["kinds"], check=scope_check(account, engine), region=region,
+        territory=territory,
+    )  # fmt: skip
 
 
 @router.post("/importar", response_class=HTMLResponse)
@@ -215,10 +237,18 @@ async def import_preview(
     suffix = Path(planilla.filename or "").suffix.lower()
     content = await planilla.read(MAX_UPLOAD + 1)
     errors: list[str] = []
-    if suffix not in (".csv", ".xlsx"):
-        errors = [f"Formato «{suffix or 'sin extensión'}» no admitido; suba un .xlsx o un .csv."]
+    if suffix not in (".csv", ".xlsx", *import_actas.DOCUMENT_SUFFIXES):
+        errors = [
+            f"Formato «{suffix or 'sin extensión'}» no admitido; suba una planilla .xlsx o "
+            ".csv, o un acta .docx o .pdf."
+        ]
     elif len(content) > MAX_UPLOAD:
-        errors = ["La planilla pesa más de 20 MB; divídala en partes."]
+        what = "El acta" if suffix in import_actas.DOCUMENT_SUFFIXES else "La planilla"
+        errors = [f"{what} pesa más de 20 MB; divídala en partes."]
+    elif suffix in import_actas.DOCUMENT_SUFFIXES:
+        scope = _editor_scope(request, account)
+        name = planilla.filename or f"acta{suffix}"
+        return await import_actas.upload(request, account, scope, name, content)
     preview = None
     if not errors:
         name = f"{secrets.token_hex(12)}{suffix}"
@@ -255,7 +285,7 @@ async def import_preview(
             )
     status = 400 if errors else 200
     return render(request, "import.html", status, title="Importar", account=account,
-                  message=None, errors=errors, preview=preview)  # fmt: skip
+                  message=None, errors=errors, preview=preview, result=None)  # fmt: skip
 
 
 @router.post("/importar/confirmar", response_class=HTMLResponse)
@@ -272,7 +302,7 @@ def import_confirm(
     path = _uploads(request) / archivo if archivo else None
     if archivo != request.session.get("upload") or path is None or not path.is_file():
         return render(request, "import.html", 400, title="Importar", account=account,
-                      message=None, preview=None, errors=[EXPIRED])  # fmt: skip
+                      message=None, preview=None, result=None, errors=[EXPIRED])  # fmt: skip
     try:
         report = import_sheet(
             request.app.state.engine,
@@ -283,7 +313,7 @@ def import_confirm(
     except (ImportFailed, UnreadableFile) as exc:
         errors = [str(e) for e in exc.errors] if isinstance(exc, ImportFailed) else [str(exc)]
         return render(request, "import.html", 400, title="Importar", account=account,
-                      message=None, preview=None, errors=errors)  # fmt: skip
+                      message=None, preview=None, result=None, errors=errors)  # fmt: skip
     finally:
         request.session.pop("upload", None)
     path.unlink(missing_ok=True)
@@ -291,3 +321,16 @@ def import_confirm(
         f"Importación completada: {report.actas} actas y {report.commitments} compromisos nuevos."
     )
     return RedirectResponse("/importar", status_code=303)
+
+
+@router.post("/importar/acta", response_class=HTMLResponse)
+async def import_acta_confirm(
+    request: Request, account: Account = Depends(current_account)
+) -> Response:
+    """The acta editor's form: add a row, or import what the gerente confirmed."""
+    form = await request.form(max_fields=acta_draft.MAX_FORM_FIELDS)
+    check_csrf(request, str(form.get(CSRF_FIELD, "")))
+    if not account.can_edit:
+        return _forbidden(request, account)
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    return await import_actas.confirm(request, account, _editor_scope(request, account), values)

@@ -22,7 +22,8 @@ class Found(StrEnum):
     FOUND = "encontrado"
     """Stated in the text (an amount, a date, a named institution)."""
     GUESSED = "supuesto"
-    """Inferred from it ("a fines de octubre" → 31 October; an acronym)."""
+    """Inferred from it ("a fines de octubre" → its last business day,
+    30 October 2026: a due date is a business day; an acronym)."""
     MISSING = "falta"
     """Not in the text: the gerente must fill it in."""
 
@@ -87,6 +88,23 @@ class Proposal:
     def missing(self) -> list[str]:
         """The required import columns this proposal does not fill."""
         return [c.name for c in COLUMNS if c.required and not self.values.get(c.name)]
+
+    def unconfirmed(self) -> list[str]:
+        """The commitment's own required columns filled by a guess (a
+        responsable on record, the last business day of "a fines de
+        octubre", an unregistered institution): a person must confirm them
+        before they are imported. Where the acta was held (región,
+        territorio, instance) is the acta's, shown once in the import's
+        report, and not asked again per commitment."""
+        return [
+            name
+            for name in CONFIRMED_COLUMNS
+            if self.values.get(name) and self.states.get(name) is Found.GUESSED
+        ]
+
+
+CONFIRMED_COLUMNS = ("acta_fecha", "institucion", "responsable_email", "compromiso", "plazo")
+"""Required columns a direct import never takes from a guess."""
 
 
 @dataclass
