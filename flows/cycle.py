@@ -248,7 +248,8 @@ def prefect_environment(settings: Settings) -> Iterator[None]:
     """The caller's settings as ``CUMPLE_*`` variables (Prefect tasks read
     them as a worker would) and Prefect's housekeeping: its home under the
     data dir, no telemetry (there is no internet), a startup timeout that
-    fits a cold ephemeral server. Set before Prefect is imported."""
+    fits a cold ephemeral server, no shipping of Prefect's log lines to its
+    API (each a default the environment can override). Set before Prefect is imported."""
     forced = {
         "CUMPLE_DATABASE_URL": settings.database_url,
         "CUMPLE_DATA_DIR": str(Path(settings.data_dir).resolve()),
@@ -258,6 +259,10 @@ def prefect_environment(settings: Settings) -> Iterator[None]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        # Prefect's own run lines ("Beginning flow run…") would be shipped
+        # to its API in extra round trips; cumple's logs go to its own
+        # handlers and the cycle's record is the CycleRun row.
+        "PREFECT_LOGGING_TO_API_ENABLED": "false",
     }
     saved = {name: os.environ.get(name) for name in [*forced, *defaults]}
     os.environ.update(forced)

@@ -6,12 +6,17 @@ with plurals through gettext."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from config.i18n import plural
+from config import i18n
 from planning.policy import Entry
+
+plural = functools.lru_cache(maxsize=4096)(i18n.plural)
+""":func:`config.i18n.plural`, cached: a national cycle words the same few
+counts over a thousand subjects, and Babel formats each number in ~15 µs."""
 
 
 @dataclass(frozen=True)
@@ -27,15 +32,21 @@ class Counts:
 
     @staticmethod
     def of(entries: Sequence[Entry]) -> Counts:
-        deadlines = [e for e in entries if not e.to_verify]
-        return Counts(
-            overdue=sum(1 for e in entries if e.overdue),
-            returned=sum(1 for e in entries if e.returned_reason),
-            today=sum(1 for e in entries if e.today),
-            to_verify=sum(1 for e in entries if e.to_verify),
-            upcoming=sum(1 for e in deadlines if not e.overdue and not e.today),
-            earliest=min((e.due_date for e in deadlines), default=date.max),
-        )
+        overdue = returned = today = to_verify = upcoming = 0
+        earliest = date.max
+        for e in entries:  # one pass: a national cycle counts ~17,000 entries
+            if e.to_verify:
+                to_verify += 1
+            else:
+                earliest = min(earliest, e.due_date)
+                if e.overdue:
+                    overdue += 1
+                elif e.today:
+                    today += 1
+                else:
+                    upcoming += 1
+            returned += bool(e.returned_reason)
+        return Counts(overdue, returned, today, to_verify, upcoming, earliest)
 
     def urgency(self) -> tuple[int, int, int, int, date]:
         """Sorts the most urgent first (more overdue, more returned, more
@@ -83,7 +94,11 @@ def digest_subject(entries: Sequence[Entry]) -> str:
     territories: dict[str, list[Entry]] = {}
     for entry in entries:
         territories.setdefault(entry.territory, []).append(entry)
-    ranked = sorted(territories, key=lambda name: (Counts.of(territories[name]).urgency(), name))
+    ranked = (
+        sorted(territories, key=lambda name: (Counts.of(territories[name]).urgency(), name))
+        if len(territories) > 1
+        else list(territories)
+    )
     head = ranked[0]
     others = len(ranked) - 1
     if others:

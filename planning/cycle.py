@@ -21,24 +21,19 @@ from models.parties import Contact, ContactRole, Institution, Territory
 from models.reminders import OutboxMessage, Reminder, ReminderDelivery
 from models.stages import Audience
 from models.timestamps import utc_now
-from notifications.compose import message_id_for
-from notifications.render import render
-from notifications.reply import coordination
-from notifications.subjects import digest_subject
+from planning.digests import DigestWriter
 from planning.policy import (
     Contacts,
     DayPlan,
-    Digest,
     DueCommitment,
     Linker,
     Person,
     Returned,
     Sent,
-    digest_reply_gerentes,
     plan_day,
 )
+from planning.signing import CycleLinks
 from tracking.links import commitment_token
-from tracking.person_links import person_token
 
 CHUNK = 500
 
@@ -185,80 +180,58 @@ def _contacts(connection: Connection, due: list[DueCommitment]) -> Contacts:
     return Contacts(responsables, dict(gerentes), dict(directors))
 
 
+def _insert_returning_ids(
+    connection: Connection, table: Any, rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert ``rows`` (batched by the driver into multi-row statements)
+    and return their ids in the same order: no second query to find them."""
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [row[0] for row in connection.execute(statement, rows)] if rows else []
+
+
 def _write(
-    connection: Connection, day: date, plan: DayPlan, settings: Settings, now: datetime
+    connection: Connection,
+    day: date,
+    plan: DayPlan,
+    settings: Settings,
+    links: CycleLinks,
+    now: datetime,
 ) -> int:
-    if plan.reminders:
-        connection.execute(
-            insert(_table(Reminder)),
-            [
-                {
-                    "commitment_id": r.commitment_id,
-                    "kind": r.kind,
-                    "due_date": r.due_date,
-                    "stage": r.stage.offset,
-                    "stage_on": r.stage.on,
-                    "cycle_date": day,
-                    "created_at": now,
-                }
-                for r in plan.reminders
-            ],
-        )
-    reminder_ids: dict[tuple[int, str, date, int], int] = {}
-    table = _table(Reminder)
-    for chunk in _chunked(sorted({r.commitment_id for r in plan.reminders})):
-        for row in connection.execute(
-            select(
-                table.c.id, table.c.commitment_id, table.c.kind, table.c.due_date, table.c.stage
-            ).where(table.c.commitment_id.in_(chunk))
-        ):
-            reminder_ids[(row.commitment_id, row.kind, row.due_date, row.stage)] = row.id
-    outbox = _table(OutboxMessage)
-    rows: list[dict[str, Any]] = []
-    for digest in plan.digests:
-        key = f"digest:{day.isoformat()}:{digest.recipient}:{digest.key_suffix}"
-        rendered = render("digest", digest_context(day, digest, settings))
-        rows.append(
+    reminder_ids = _insert_returning_ids(
+        connection,
+        _table(Reminder),
+        [
             {
-                "key": key,
-                "kind": "digest",
+                "commitment_id": r.commitment_id,
+                "kind": r.kind,
+                "due_date": r.due_date,
+                "stage": r.stage.offset,
+                "stage_on": r.stage.on,
                 "cycle_date": day,
-                "recipient": digest.recipient,
-                "recipient_name": digest.recipient_name,
-                "subject": rendered.subject,
-                "body_text": rendered.text,
-                "body_html": rendered.html,
-                "message_id": message_id_for(key, settings.mail_from),
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "claimed_by": None,
-                "claimed_at": None,
-                "sent_at": None,
-                "last_error": None,
                 "created_at": now,
             }
-        )
-    for chunk in _chunked(rows):
-        connection.execute(insert(outbox), chunk)
-    outbox_ids: dict[str, int] = {}
-    for chunk in _chunked([row["key"] for row in rows]):
-        for row in connection.execute(
-            select(outbox.c.id, outbox.c.key).where(outbox.c.key.in_(chunk))
-        ):
-            outbox_ids[row.key] = row.id
-    links = [
+            for r in plan.reminders
+        ],
+    )
+    reminder_of = {
+        (r.commitment_id, str(r.kind), r.due_date, r.stage.offset): rid
+        for r, rid in zip(plan.reminders, reminder_ids, strict=True)
+    }
+    writer = DigestWriter(day, settings, links)
+    rows = [writer.row(digest, now) for digest in plan.digests]
+    outbox_ids = _insert_returning_ids(connection, _table(OutboxMessage), rows)
+    deliveries = [
         {
-            "reminder_id": reminder_ids[(entry.commitment_id, *key)],
-            "outbox_id": outbox_ids[row["key"]],
+            "reminder_id": reminder_of[(entry.commitment_id, *key)],
+            "outbox_id": outbox_id,
             "audience": digest.audiences[entry.commitment_id].value,
         }
-        for digest, row in zip(plan.digests, rows, strict=True)
+        for digest, outbox_id in zip(plan.digests, outbox_ids, strict=True)
         for entry in digest.entries
         for key in entry.keys
     ]
-    for chunk in _chunked(links):
-        connection.execute(insert(_table(ReminderDelivery)), chunk)
+    if deliveries:
+        connection.execute(insert(_table(ReminderDelivery)), deliveries)
     if plan.next_stage_on:
         commitment = _table(Commitment)
         connection.execute(
@@ -268,51 +241,6 @@ def _write(
             [{"cid": cid, "next_on": on} for cid, on in plan.next_stage_on.items()],
         )
     return len(rows)
-
-
-def digest_context(day: date, digest: Digest, settings: Settings) -> dict[str, Any]:
-    """What the digest templates read: the entries, their counts, the
-    subject (territory and most urgent fact first), whom a reply reaches
-    (the territory's gerentes for a responsable, else the coordination) and
-    the signed link to the page of everything the recipient answers for."""
-    entries = digest.entries
-    gerentes = digest_reply_gerentes(digest)
-    name, address = coordination(settings)
-    token = person_token(settings.resolved_secret_key(), digest.recipient)
-    return {
-        "day": day,
-        "recipient": digest.recipient,
-        "recipient_name": digest.recipient_name,
-        "entries": entries,
-        "total": len(entries),
-        "overdue": sum(1 for e in entries if e.overdue),
-        "due_today": sum(1 for e in entries if e.today),
-        "to_verify": sum(1 for e in entries if e.to_verify),
-        "subject": digest_subject(entries),
-        "reply_gerentes": gerentes,
-        "reply_words": reply_words(gerentes, address),
-        "coordination": {"name": name, "email": address},
-        "person_link": f"{settings.base_url}/p/{token}",
-        "roles": {e.commitment_id: digest.audiences[e.commitment_id].value for e in entries},
-    }
-
-
-def _of_territory(name: str) -> str:
-    """``del territorio Loa Emprende``; ``del Territorio Integrado Poniente``
-    (a name that already says "Territorio" is not repeated)."""
-    return f"del {name}" if name.lower().startswith("territorio ") else f"del territorio {name}"
-
-
-def reply_words(gerentes: list[tuple[Person, str]], coordination_address: str) -> str:
-    """Whom a reply reaches, as the digest says it after "le llegará a":
-    ``Ana Pérez, gerente del territorio Loa Emprende`` (each gerente by
-    name, or by address when the name is unknown), else the coordination."""
-    parts = [f"{person.name or person.email}, gerente {_of_territory(t)}" for person, t in gerentes]
-    if not parts:
-        return f"la coordinación del programa ({coordination_address})"
-    if len(parts) == 1:
-        return parts[0]
-    return "; a ".join(parts[:-1]) + "; y a " + parts[-1]
 
 
 def links_for(settings: Settings) -> Linker:
@@ -340,8 +268,7 @@ def plan_cycle(
         if not due:
             return PlanReport(0, 0, 0)
         ids = [c.id for c in due]
-        plan = plan_day(
-            day, due, _sent(connection, ids), _contacts(connection, due), links_for(settings)
-        )
-        messages = _write(connection, day, plan, settings, now or utc_now())
+        links = CycleLinks(settings.resolved_secret_key(), settings.base_url)
+        plan = plan_day(day, due, _sent(connection, ids), _contacts(connection, due), links)
+        messages = _write(connection, day, plan, settings, links, now or utc_now())
     return PlanReport(len(due), len(plan.reminders), messages)
