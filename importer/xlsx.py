@@ -21,7 +21,7 @@ from pathlib import Path
 
 from importer.errors import UnreadableFile
 from importer.limits import MAX_RATIO, MIN_BOMB_BYTES, Limits, megabytes, number
-from importer.xlsx_xml import TextCollector, date_styles, local_name, shared_strings, stream_part
+from importer.xlsx_xml import date_styles, local_name, shared_strings, stream_part
 
 MAX_MEMBERS = 10_000
 WORKBOOK = "xl/workbook.xml"
@@ -86,19 +86,32 @@ def _inspect(archive: zipfile.ZipFile, limits: Limits) -> set[str]:
     return names
 
 
-@functools.lru_cache(maxsize=1024)
+_COLUMNS: dict[str, int] = {}
+
+
 def _column(letters: str) -> int:
-    value = 0
-    for letter in letters:
-        value = value * 26 + ord(letter) - 64
+    value = _COLUMNS.get(letters)
+    if value is None:
+        value = 0
+        for letter in letters:
+            value = value * 26 + ord(letter) - 64
+        if len(_COLUMNS) < 4096:
+            _COLUMNS[letters] = value
     return value
 
 
 class _SheetReader:
-    """Streams ``<sheetData>`` into rows of real cells, checked one by one."""
+    """Streams ``<sheetData>`` into rows of real cells, checked one by one.
+
+    The handlers run once per element of a sheet of hundreds of thousands
+    of cells, so the common path (``c``, ``v``, ``row``, unprefixed) is
+    tested first and the cell text is collected inline (same limits as
+    :class:`TextCollector`)."""
 
     def __init__(self, limits: Limits, strings: list[str], dates: frozenset[int]) -> None:
         self.limits, self.strings, self.dates = limits, strings, dates
+        self.max_rows, self.max_columns = limits.max_rows, limits.max_columns
+        self.max_text = limits.max_line_bytes
         self.rows: list[tuple[int, list[object]]] = []
         self.row_number = 0
         self.cells: list[object] = []
@@ -106,28 +119,44 @@ class _SheetReader:
         self.ref = ""
         self.kind = "n"
         self.style = 0
-        self.value: TextCollector = TextCollector(limits)
+        self.parts: list[str] = []
+        self.size = 0
+        self.capturing = False
+        self.phonetic = 0
         self.inline = False
 
     def _check(self, row: int, column: int, what: str) -> None:
-        if row > self.limits.max_rows + 1:
+        if row > self.max_rows + 1:
             raise self.limits.too_many_rows(f"{what} llega a la fila {number(row)}")
-        if column > self.limits.max_columns:
+        if column > self.max_columns:
             raise self.limits.too_many_columns(f"{what} llega a la columna {number(column)}")
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        if ":" in tag:
-            tag = tag.rpartition(":")[2]
         if tag == "c":
             self._start_cell(attrs)
-        elif tag == "v" or (tag == "t" and self.inline):
-            self.value.capturing = self.value.phonetic == 0
+            return
+        if tag == "v":
+            self.capturing = self.phonetic == 0
+            return
+        if ":" in tag:
+            tag = tag.rpartition(":")[2]
+            if tag == "c":
+                self._start_cell(attrs)
+                return
+            if tag == "v":
+                self.capturing = self.phonetic == 0
+                return
+        if tag == "row":
+            given = attrs.get("r", "")
+            self.row_number = int(given) if given.isdigit() else self.row_number + 1
+            self.cells, self.column = [], 0
+        elif tag == "t":
+            if self.inline:
+                self.capturing = self.phonetic == 0
         elif tag == "is":
             self.inline = True
         elif tag == "rPh":
-            self.value.phonetic += 1
-        elif tag == "row":
-            self._start_row(attrs)
+            self.phonetic += 1
         elif tag == "dimension":
             ref = attrs.get("ref", "").replace("$", "")
             match = _REF.match(ref.split(":")[-1])
@@ -135,49 +164,57 @@ class _SheetReader:
                 where = f"la hoja declara el rango {ref[:30]}, que"
                 self._check(int(match[2]), _column(match[1]), where)
 
-    def _start_row(self, attrs: dict[str, str]) -> None:
-        given = attrs.get("r", "")
-        self.row_number = int(given) if given.isdigit() else self.row_number + 1
-        self.cells, self.column = [], 0
-
     def _start_cell(self, attrs: dict[str, str]) -> None:
-        self.ref = attrs.get("r", "")
-        match = _REF.match(self.ref)
+        ref = attrs.get("r", "")
+        match = _REF.match(ref) if ref else None
         if match:
-            self.column, row = _column(match[1]), int(match[2])
+            letters, digits = match.groups()
+            self.column = _column(letters)
+            row = int(digits)
             if row != self.row_number:
                 self._end_row()
                 self.row_number = row
-        elif self.ref:
-            bad = self.ref[:20]
-            raise UnreadableFile(f"la hoja tiene una celda de referencia inválida («{bad}»)")
+        elif ref:
+            raise UnreadableFile(f"la hoja tiene una celda de referencia inválida («{ref[:20]}»)")
         else:
             self.column += 1
-            self.ref = f"columna {number(self.column)}, fila {number(self.row_number)}"
-        if self.row_number > self.limits.max_rows + 1 or self.column > self.limits.max_columns:
-            self._check(self.row_number, self.column, f"la celda {self.ref}")
+            ref = f"columna {number(self.column)}, fila {number(self.row_number)}"
+        self.ref = ref
+        if self.row_number > self.max_rows + 1 or self.column > self.max_columns:
+            self._check(self.row_number, self.column, f"la celda {ref}")
         self.kind = attrs.get("t", "n")
-        style = attrs.get("s", "0")
-        self.style = int(style) if style.isdigit() else 0
-        self.value.reset()
+        style = attrs.get("s")
+        self.style = 0 if style is None else int(style) if style.isdigit() else 0
+        if self.parts:
+            self.parts = []
+        self.size = 0
+        self.capturing = False
+        self.phonetic = 0
         self.inline = False
 
     def end(self, tag: str) -> None:
         if ":" in tag:
             tag = tag.rpartition(":")[2]
-        if tag in ("v", "t"):
-            self.value.capturing = False
-        elif tag == "rPh":
-            self.value.phonetic -= 1
+        if tag == "v" or tag == "t":
+            self.capturing = False
         elif tag == "c":
             index = self.column - 1
-            if index >= len(self.cells):
-                self.cells.extend([None] * (index - len(self.cells) + 1))
-            parts = self.value.parts
-            text = self.value.text(self._where) if parts else None
-            self.cells[index] = self._cell(text)
+            cells = self.cells
+            if index >= len(cells):
+                cells.extend([None] * (index - len(cells) + 1))
+            parts = self.parts
+            if parts:
+                text = parts[0] if len(parts) == 1 else "".join(parts)
+                limit = self.max_text
+                if self.size * 4 > limit and len(text.encode("utf-8")) > limit:
+                    raise self.limits.too_long(None, self._where())
+                cells[index] = self._cell(text)
+            else:
+                cells[index] = None
         elif tag == "row":
             self._end_row()
+        elif tag == "rPh":
+            self.phonetic -= 1
 
     def _end_row(self) -> None:
         if not self.cells:
@@ -188,29 +225,41 @@ class _SheetReader:
             for index, cell in enumerate(self.cells):
                 if cell is not None:
                     previous[index] = cell
-        elif len(self.rows) > self.limits.max_rows:  # the header and max_rows data rows
+        elif len(self.rows) > self.max_rows:  # the header and max_rows data rows
             raise self.limits.too_many_rows(
-                f"la hoja tiene más de {number(self.limits.max_rows)} filas de datos"
+                f"la hoja tiene más de {number(self.max_rows)} filas de datos"
             )
         else:
             self.rows.append((self.row_number, self.cells))
         self.cells = []
 
     def chars(self, data: str) -> None:
-        if self.value.capturing:
-            self.value.add(data, self._where)
+        if self.capturing:
+            self.parts.append(data)
+            self.size += len(data)  # characters: never more than the UTF-8 bytes
+            if self.size > self.max_text:
+                raise self.limits.too_long(None, self._where())
 
     def _where(self) -> str:
         return f"la celda {self.ref}"
 
-    def _cell(self, text: str | None) -> object:
+    def _cell(self, text: str) -> object:
         kind = self.kind
-        if text is None:
-            return None
         if kind == "s":
-            if not text.strip().isdigit() or int(text) >= len(self.strings):
+            strings = self.strings
+            if text.isdigit() and int(text) < len(strings):
+                return strings[int(text)]
+            if not text.strip().isdigit() or int(text) >= len(strings):
                 raise UnreadableFile(f"la celda {self.ref} remite a un texto que el libro no tiene")
-            return self.strings[int(text)]
+            return strings[int(text)]
+        if kind == "n":
+            try:
+                value = float(text)
+            except ValueError:
+                raise UnreadableFile(f"la celda {self.ref} tiene un número inválido") from None
+            if self.style in self.dates and 1 <= value < 2958466:
+                return _excel_date(value)
+            return value
         if kind in ("str", "inlineStr", "e"):
             return text
         if kind == "b":
@@ -225,9 +274,14 @@ class _SheetReader:
         except ValueError:
             raise UnreadableFile(f"la celda {self.ref} tiene un número inválido") from None
         if self.style in self.dates and 1 <= value < 2958466:
-            moment = _from_excel(value)
-            return moment.date() if moment.time() == datetime.min.time() else moment
+            return _excel_date(value)
         return value
+
+
+@functools.lru_cache(maxsize=4096)  # a sheet repeats the same few dates
+def _excel_date(value: float) -> date | datetime:
+    moment = _from_excel(value)
+    return moment.date() if moment.time() == datetime.min.time() else moment
 
 
 def _from_excel(value: float) -> datetime:

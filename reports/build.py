@@ -13,7 +13,6 @@ disclosure's stamp."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -38,6 +37,7 @@ from reports.figures import PeriodFigures, compute_figures
 from reports.open_data import datapackage, write_csv, write_json
 from reports.periods import Period, first_business_day_after
 from reports.spreadsheet import CLP, COUNT, PERCENT, WorkbookInfo, write_workbook
+from reports.streamed_json import Streamed, write_object
 from tracking.protocols import default_title, protocol_for
 
 FILES = ("informe.pdf", "planilla.xlsx", "compromisos.csv", "compromisos.json", "datapackage.json")
@@ -253,36 +253,56 @@ def build_package(
                 ),
             )
         )
-        manifest = {
-            **meta,
-            **({"sello": public.stamp} if public else {}),
-            "generado": moment.isoformat(),
-            "archivos": [
-                {
-                    "nombre": name,
-                    "bytes": (work / name).stat().st_size,
-                    "sha256": _sha256(work / name),
-                }
-                for name in (*FILES, CATALOG)
+        # Streamed: at 100,000 commitments the chains and the evidence are
+        # most of the manifest, and building it as one dict and one string
+        # was the build's memory peak.
+        records = figures.records
+        write_object(
+            work / "manifest.json",
+            [
+                *meta.items(),
+                *([("sello", public.stamp)] if public else []),
+                ("generado", moment.isoformat()),
+                (
+                    "archivos",
+                    [
+                        {
+                            "nombre": name,
+                            "bytes": (work / name).stat().st_size,
+                            "sha256": _sha256(work / name),
+                        }
+                        for name in (*FILES, CATALOG)
+                    ],
+                ),
+                ("filas", {"compromisos": len(records), **sheets}),
+                (
+                    "totales",
+                    {
+                        "monto_comprometido": figures.total.committed,
+                        "monto_ejecutado": figures.total.executed,
+                        "tasa_ejecucion": percent(figures.total.rate),
+                        "vencidos": figures.total.overdue,
+                        "por_verificar": figures.total.reported,
+                    },
+                ),
+                (
+                    "cadenas",
+                    Streamed(
+                        {
+                            "compromiso": r.id,
+                            "entradas": r.historial_entradas,
+                            "sha256": r.historial_sha256,
+                        }
+                        for r in records
+                    ),
+                ),
+                (
+                    "evidencias",
+                    Streamed(
+                        {"compromiso": r.id, **e.record()} for r in records for e in r.evidencias
+                    ),
+                ),
             ],
-            "filas": {"compromisos": len(figures.records), **sheets},
-            "totales": {
-                "monto_comprometido": figures.total.committed,
-                "monto_ejecutado": figures.total.executed,
-                "tasa_ejecucion": percent(figures.total.rate),
-                "vencidos": figures.total.overdue,
-                "por_verificar": figures.total.reported,
-            },
-            "cadenas": [
-                {"compromiso": r.id, "entradas": r.historial_entradas, "sha256": r.historial_sha256}
-                for r in figures.records
-            ],
-            "evidencias": [
-                {"compromiso": r.id, **e.record()} for r in figures.records for e in r.evidencias
-            ],
-        }
-        (work / "manifest.json").write_bytes(
-            (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
         )
         if target.exists():
             old = target.with_name(f".{target.name}-old")

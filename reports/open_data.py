@@ -145,9 +145,11 @@ def write_csv(path: Path, records: Iterable[CommitmentRecord]) -> int:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([c.name for c in FIELDS])
+        cells = [(c.name, c.type) for c in FIELDS]
         for record in records:
-            row = record_dict(record)
-            writer.writerow([_csv_cell(c.type, row[c.name]) for c in FIELDS])
+            writer.writerow(
+                [_csv_cell(kind, _value(getattr(record, name))) for name, kind in cells]
+            )
             count += 1
     return count
 
@@ -167,16 +169,72 @@ def write_json(path: Path, records: Iterable[CommitmentRecord], meta: dict[str, 
             handle.write("[")
             first = True
             for record in records:
-                body = json.dumps(record_dict(record), ensure_ascii=False, indent=2, sort_keys=True)
-                handle.write(("\n" if first else ",\n") + _indent(body, 4))
+                handle.write(("\n    " if first else ",\n    ") + _record_json(record))
                 first = False
             handle.write("]" if first else "\n  ]")
         handle.write("\n}\n")
 
 
-def _indent(text: str, spaces: int) -> str:
-    pad = " " * spaces
-    return "\n".join(pad + line for line in text.split("\n"))
+def pretty_json(value: Any, pad: str = "") -> str:
+    """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``
+    with every line after the first indented by ``pad``: the same bytes,
+    but with the C encoder for each scalar (``indent`` makes the json module
+    fall back to its pure-Python encoder, the package's slowest step)."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = pad + "  "
+        return (
+            "{\n"
+            + ",\n".join(
+                f"{inner}{_string(key)}: {pretty_json(value[key], inner)}" for key in sorted(value)
+            )
+            + f"\n{pad}}}"
+        )
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = pad + "  "
+        return "[\n" + ",\n".join(inner + pretty_json(v, inner) for v in value) + f"\n{pad}]"
+    if isinstance(value, str):
+        return _string(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    return _scalar(value)
+
+
+_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_scalar = json.JSONEncoder(ensure_ascii=False).encode
+
+
+_RECORD_KEYS = [
+    (c.name, f"\n      {_string(c.name)}: ") for c in sorted(FIELDS, key=lambda c: c.name)
+]
+
+
+def _record_json(record: CommitmentRecord) -> str:
+    """``pretty_json(record_dict(record), "    ")`` without the dict."""
+    parts = []
+    for name, prefix in _RECORD_KEYS:
+        value = getattr(record, name)
+        if isinstance(value, str):
+            text = _string(value)
+        elif value is None:
+            text = "null"
+        elif value is True or value is False:
+            text = "true" if value else "false"
+        elif type(value) is int:
+            text = str(value)
+        elif isinstance(value, date):
+            text = _string(value.isoformat())
+        else:
+            text = pretty_json(_value(value), "      ")
+        parts.append(prefix + text)
+    return "{" + ",".join(parts) + "\n    }"
 
 
 def table_schema() -> dict[str, Any]:
