@@ -6,14 +6,19 @@ its own process, real SQLite and PostgreSQL. Scenarios:
 2. the SMTP server down, then killed in the middle of a delivery, then back;
 3. two and four dispatchers at once on PostgreSQL (and two on SQLite);
 4. the database connections dropped (PostgreSQL) or the database locked
-   (SQLite, PostgreSQL) in the middle of ``cumple run``.
+   (SQLite, PostgreSQL) in the middle of ``cumple run``;
+5. a relay that caps messages per minute and per day and answers 421/452
+   (``testbed.throttled``): two dispatchers, several simulated days, time
+   scaled so that it takes well under two minutes.
 
 Every message in the outbox must reach the server (lost=0). A message may
 reach it twice only when the sender died (or the server died) after the
 server took it and before the outbox recorded it; such duplicates carry
 the same Message-ID and are counted as *explained*; any other duplicate
-fails the check. The last line is
-``faults: trials=N messages=M lost=L duplicates=D``.
+fails the check. Through the throttled relay nothing may be lost or
+duplicated and fewer than 1% of attempts may be refused for rate. The last
+line is ``faults: trials=N messages=M lost=L duplicates=D
+throttled_lost=… throttled_duplicates=… throttled_refused_ratio=…``.
 
     python -m checks.faults [--kill-trials 200] [--pg-kill-trials 50] [--seed 1]
 """
@@ -50,6 +55,7 @@ from checks.harness import (
     run_cumple,
     start_cumple,
     tally,
+    throttled_relay,
     wait_for_event,
 )
 from importer import import_file
@@ -57,6 +63,7 @@ from models.db import make_engine
 from models.reminders import CycleRun, OutboxMessage
 from notifications.outbox import HOST
 from testbed.processes import Recorder
+from testbed.throttle import ThrottledResult
 from testbed.workbook import write_workbook
 
 TOP_UP = 300
@@ -336,6 +343,13 @@ def main() -> None:
     write_workbook(workbook, 2500)
     report(database_faults("sqlite", "lock", args.db_trials, folder,
                            _cycle_template("sqlite", folder, workbook), rng))  # fmt: skip
+    throttled: list[ThrottledResult] = []
+    for backend, count in (("sqlite", 3000), ("postgresql", 1500)):
+        if backend == "postgresql" and pg_reason is not None:
+            continue
+        tally_of, run = throttled_relay(backend, folder, count)
+        report(tally_of)
+        throttled.append(run)
     if pg_reason is None:
         report(kill_trials("postgresql", args.pg_kill_trials, folder, rng))
         report(concurrent_dispatchers("postgresql", 2, folder))
@@ -355,7 +369,14 @@ def main() -> None:
     failed = [r.scenario for r in results if not r.ok]
     if failed or pg_reason is not None:
         print(f"escenarios con falla: {', '.join(failed) or 'PostgreSQL omitido'}")
-    print(f"faults: trials={kills} messages={messages} lost={lost} duplicates={duplicates}")
+    refused = sum(run.refused for run in throttled)
+    attempts = sum(run.refused + run.accepted for run in throttled)
+    print(
+        f"faults: trials={kills} messages={messages} lost={lost} duplicates={duplicates} "
+        f"throttled_lost={sum(run.lost for run in throttled)} "
+        f"throttled_duplicates={sum(run.duplicates for run in throttled)} "
+        f"throttled_refused_ratio={refused / attempts if attempts else 0.0:.4f}"
+    )
     raise SystemExit(1 if failed or pg_reason is not None else 0)
 
 

@@ -25,6 +25,7 @@ from models.db import make_engine
 from models.reminders import OutboxMessage
 from models.schema import init_database
 from notifications.compose import message_id_for
+from testbed.throttle import ThrottledResult, run_throttled
 
 ROOT = Path(__file__).resolve().parents[1]
 CUMPLE = str(Path(sys.executable).with_name("cumple"))
@@ -243,3 +244,26 @@ def tally(
     result.unexplained = sum(counts[mid] - 1 for mid in unexplained)
     result.not_sent = sum(1 for status in statuses.values() if status != "sent")
     return result
+
+
+MAX_REFUSED = 0.01
+"""Refusals for rate allowed through the throttled relay, per attempt."""
+
+
+def throttled_relay(backend: str, folder: Path, messages: int) -> tuple[Tally, ThrottledResult]:
+    """Scenario 5 on ``backend``: the capped relay, two dispatchers."""
+    with database(backend, folder) as db:
+        run = run_throttled(folder, db.url, messages=messages)
+    result = Tally(
+        f"relé con límites ({backend})", trials=run.days, messages=run.messages, lost=run.lost,
+        duplicates=run.duplicates, unexplained=run.duplicates, not_sent=run.not_sent,
+    )  # fmt: skip
+    result.notes.append(
+        f"{run.days} días simulados, máximo {run.worst_minute} por minuto, "
+        f"{run.refused} rechazos por exceso ({run.refused_ratio:.2%} de los intentos), "
+        f"{run.seconds:.0f} s"
+    )
+    if run.refused_ratio >= MAX_REFUSED:
+        result.unexplained += 1  # the ratio fails the scenario
+        result.notes.append(f"más de {MAX_REFUSED:.0%} de los intentos rechazados por exceso")
+    return result, run

@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from babel.numbers import format_decimal
@@ -15,7 +16,7 @@ from cli.render import OutputFormat, delivery_summary, outbox_count, print_json
 from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime, start_logging
 from config.i18n import number, plural
 from models.dates import format_long
-from operations.status import orchestrator_label
+from operations.status import MailLimits, orchestrator_label
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +35,52 @@ def _moment(value: datetime | None, zone: object) -> str:
 
 def _clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _limits_json(limits: MailLimits | None) -> dict[str, object] | None:
+    if limits is None:
+        return None
+    return {
+        "enviados_hoy": limits.used_today,
+        "cuota_diaria": limits.daily_quota,
+        "tope_por_minuto": limits.rate_cap,
+        "tasa_actual_por_minuto": limits.current_rate,
+        "en_pausa_hasta": limits.throttled_until.isoformat() if limits.throttled_until else None,
+        "en_espera_por_limites": limits.waiting,
+        "rechazos_por_exceso": limits.refusals,
+    }
+
+
+def _limits_lines(limits: MailLimits | None, zone: ZoneInfo) -> list[str]:
+    """The provider's caps as ``cumple status`` prints them (Spanish)."""
+    if limits is None:
+        return []
+    sent = plural(limits.used_today, "{n} correo entregado hoy", "{n} correos entregados hoy")
+    quota = f" de una cuota diaria de {number(limits.daily_quota)}" if limits.daily_quota else ""
+    if limits.rate_cap:
+        rate = f"tope de {plural(limits.rate_cap, '{n} correo', '{n} correos')} por minuto"
+    else:
+        rate = "sin tope por minuto configurado"
+    if limits.current_rate and limits.current_rate != limits.rate_cap:
+        rate += (
+            f", reducido a {plural(limits.current_rate, '{n} correo', '{n} correos')} por "
+            "minuto tras rechazos del servidor"
+        )
+    lines = [f"Límites del proveedor de correo: {sent}{quota}; {rate}."]
+    if limits.throttled_until:
+        lines.append(
+            f"El servidor SMTP pidió esperar: envíos en pausa hasta el "
+            f"{_moment(limits.throttled_until, zone)} («{_clip(limits.last_reply or '')}»)."
+        )
+    if limits.waiting:
+        lines.append(
+            plural(
+                limits.waiting,
+                "{n} correo espera por los límites del proveedor.",
+                "{n} correos esperan por los límites del proveedor.",
+            )
+        )
+    return lines
 
 
 def status_command(
@@ -91,6 +138,7 @@ def status_command(
                         {"nombre": run.name, "cuando": run.at.isoformat()}
                         for run in status.next_runs
                     ],
+                    "limites_smtp": _limits_json(status.mail_limits),
                 }
             ]
         )
@@ -134,6 +182,8 @@ def status_command(
                 f"(último intento: ciclo del {format_long(failure.cycle_date)})"
             )
         typer.echo("Se reintentan en cada ciclo diario y se cierran cuando resultan.")
+    for line in _limits_lines(status.mail_limits, zone):
+        typer.echo(line)
     typer.echo(f"Próximas ejecuciones ({runtime.settings.timezone}):")
     for run in status.next_runs:
         typer.echo(f"  {_moment(run.at, zone)}  {run.name} — {run.description}")

@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     orchestration: Literal["auto", "direct", "prefect"] = "auto"
     cycle_time: str = "07:00"
     smtp_concurrency: int = Field(default=4, ge=1, le=32)
+    smtp_rate_per_minute: int | None = Field(default=None, ge=1)
+    """Most messages handed to the SMTP server in any minute (the relay's
+    own cap, e.g. 30 for Microsoft 365); unset means no cap."""
+    smtp_daily_quota: int | None = Field(default=None, ge=1)
+    """Most messages handed to the server per local day (``timezone``);
+    what does not fit waits, queued, for the next day. Unset: no quota."""
     report_sender: str = "Coordinación Regional de Seguimiento de Compromisos"
     log_format: Literal["auto", "json", "text"] = "auto"
     """``auto``: short Spanish lines on a terminal, JSON otherwise."""
@@ -246,7 +252,11 @@ def _describe(error: dict[str, Any]) -> str:
         expected = error.get("ctx", {}).get("expected", "")
         message = f"valor no permitido; use uno de {expected}"
     elif error.get("type", "").startswith(("int_", "greater_", "less_")):
-        message = "debe ser un número entero válido (puerto entre 1 y 65535)"
+        message = "debe ser un número entero válido" + (
+            " (puerto entre 1 y 65535)" if field == "smtp_port" else ""
+        )
+        if error.get("type") == "greater_than_equal" and field != "smtp_port":
+            message += f" (mínimo {error.get('ctx', {}).get('ge')})"
     # The offending value is not echoed: it may be a secret.
     return f"{field} ({variable}): {message}"
 

@@ -33,6 +33,7 @@ from models.reminders import (
     ReminderDelivery,
     ReminderKind,
 )
+from models.smtp_limits import SmtpLimitState
 
 __all__ = [
     "Acta",
@@ -67,6 +68,7 @@ __all__ = [
     "ReminderDelivery",
     "ReminderKind",
     "Role",
+    "SmtpLimitState",
     "Status",
     "StoredStatus",
     "Territory",

@@ -74,7 +74,11 @@ class OutboxMessage(SQLModel, table=True):
     after."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # What was sent in the last minute and today (the provider's caps).
+        Index("ix_outbox_sent_at", "sent_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)

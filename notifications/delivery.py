@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.mime.multipart import MIMEMultipart
 from pathlib import Path
@@ -16,12 +17,24 @@ from sqlalchemy.engine import Engine
 
 from config import Settings
 from notifications.compose import compose, list_id_for
+from notifications.limits import (
+    MAX_WAIT,
+    MINUTE,
+    Caps,
+    Clock,
+    classify,
+    engaged,
+    ensure_state,
+    next_room,
+    record_refusal,
+)
 from notifications.outbox import (
     Claimed,
     claim,
     mark_failed,
     mark_retry,
     mark_sent,
+    mark_throttled,
     release_claims_of,
     release_expired,
     worker_name,
@@ -44,11 +57,38 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    deferred: int = 0
+    """Put back in the queue, no attempt counted, after the server said
+    "too many" (they go after the throttle)."""
 
     def __add__(self, other: DeliveryReport) -> DeliveryReport:
         return DeliveryReport(
-            self.sent + other.sent, self.retrying + other.retrying, self.failed + other.failed
+            self.sent + other.sent,
+            self.retrying + other.retrying,
+            self.failed + other.failed,
+            self.deferred + other.deferred,
         )
+
+
+@dataclass
+class Gate:
+    """The provider's limits as one delivery call sees them: whether
+    claims count (``limited``), its clock, the recent sends (a refusal
+    during a burst is a "too many") and a throttle met in this call."""
+
+    caps: Caps
+    clock: Clock
+    limited: bool
+    held_until: datetime | None = None
+    halted: bool = False
+    """A refusal came during the current batch."""
+    reply: str = ""
+    recent: deque[datetime] = field(default_factory=deque)
+
+    def sent_last_minute(self, now: datetime) -> int:
+        while self.recent and self.recent[0] <= now - MINUTE:
+            self.recent.popleft()
+        return len(self.recent)
 
 
 def _label(message: Claimed) -> str:
@@ -103,8 +143,10 @@ async def _send_batch(
     make_transport: Callable[[], Transport],
     now: datetime,
     concurrency: int,
+    gate: Gate,
 ) -> DeliveryReport:
     report = DeliveryReport()
+    gate.halted = False
     replies = await asyncio.to_thread(replies_for, engine, settings, batch)
     queue: asyncio.Queue[Claimed] = asyncio.Queue()
     for message in batch:
@@ -117,6 +159,14 @@ async def _send_batch(
                     message = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
+                if gate.halted and gate.held_until is not None:
+                    # The server said "too many": the rest of this batch
+                    # (claimed before the caps counted) goes back untried.
+                    await asyncio.to_thread(
+                        mark_throttled, engine, message, gate.held_until, gate.reply
+                    )
+                    report.deferred += 1
+                    continue
                 try:
                     mime = _compose(settings, message, now, replies.get(message.id))
                 except OSError as exc:
@@ -132,6 +182,9 @@ async def _send_batch(
                 try:
                     await transport.send(mime, label=_label(message))
                 except TemporaryFailure as exc:
+                    if await _throttled(engine, gate, message, exc):
+                        report.deferred += 1
+                        continue
                     if await asyncio.to_thread(mark_retry, engine, message, now, str(exc)):
                         report.retrying += 1
                         log.debug("correo en reintento", extra=_fields(message, error=str(exc)))
@@ -145,12 +198,38 @@ async def _send_batch(
                 else:
                     # Recorded off the event loop: the other connections keep
                     # sending while the database commits this outcome.
-                    await asyncio.to_thread(mark_sent, engine, message, now)
+                    # When it left (the call's ``now`` advanced): the
+                    # minute's count must see what the server saw.
+                    moment = gate.clock.now()
+                    gate.recent.append(moment)
+                    await asyncio.to_thread(mark_sent, engine, message, moment)
                     report.sent += 1
 
     workers = max(1, min(concurrency, len(batch)))
     await asyncio.gather(*(work() for _ in range(workers)))
     return report
+
+
+async def _throttled(engine: Engine, gate: Gate, message: Claimed, exc: TemporaryFailure) -> bool:
+    """If ``exc`` is the server saying "too many": record the throttle and
+    the lower rate for every dispatcher, requeue ``message`` for after it
+    without counting the attempt, and hold the rest of this call."""
+    at = gate.clock.now()
+    sent = gate.sent_last_minute(at)
+    refusal = classify(exc.code, str(exc), burst=sent > 0)
+    if refusal is None:
+        return False
+    until = await asyncio.to_thread(record_refusal, engine, gate.caps, refusal, at, sent)
+    gate.held_until = max(until, gate.held_until or until)
+    gate.halted = True
+    gate.reply = refusal.reply
+    gate.limited = True
+    await asyncio.to_thread(mark_throttled, engine, message, until, refusal.reply)
+    log.warning(
+        "servidor SMTP pide esperar",
+        extra=_fields(message, error=refusal.reply, until=until.isoformat()),
+    )
+    return True
 
 
 def _fields(message: Claimed, **extra: object) -> dict[str, object]:
@@ -171,12 +250,20 @@ async def deliver(
     make_transport: Callable[[], Transport] | None = None,
     worker: str | None = None,
     ignore_backoff: bool = False,
+    clock: Clock | None = None,
 ) -> DeliveryReport:
     """Send every message due at ``now`` (with ``ignore_backoff``, also
     those waiting for a retry). Messages that fail temporarily are
     rescheduled with backoff and left for a later delivery run, so one call
     always ends. If the call fails (the database went away), its claims are
-    put back before the error propagates, so a retry resends them."""
+    put back before the error propagates, so a retry resends them.
+
+    Under the provider's limits (configured caps, or a server that said
+    "too many") claims take only what fits, and the call waits for room in
+    the minute or for a throttle up to ``MAX_WAIT``; what does not fit (the
+    day's quota spent, a long throttle) stays queued for a later call.
+    ``clock`` (default: ``now`` advancing with real time) times the caps;
+    tests pass a faster one."""
     factory = make_transport or (lambda: transport_for(settings))
     name = worker or worker_name()
     released = release_expired(engine, now)
@@ -184,19 +271,33 @@ async def deliver(
         log.warning("reclamos liberados", extra={"messages": released})
     log.info("entrega iniciada", extra={"worker": name})
     total = DeliveryReport()
+    caps = Caps.of(settings)
+    gate = Gate(caps, clock or Clock(now), engaged(caps, ensure_state(engine)))
     try:
         while True:
-            batch = claim(engine, now, name, BATCH, ignore_backoff=ignore_backoff)
+            at = gate.clock.now() if gate.limited else now
+            batch = claim(
+                engine, at, name, BATCH, ignore_backoff=ignore_backoff,
+                caps=caps if gate.limited else None, since=now,
+            )  # fmt: skip
             if not batch:
-                break
-            total = total + await _send_batch(engine, settings, batch, factory, now, concurrency)
+                if not gate.limited:
+                    break
+                room = next_room(engine, caps, gate.clock.now())
+                if room is None or room - gate.clock.now() > MAX_WAIT:
+                    break
+                await gate.clock.sleep_until(room)
+                continue
+            total = total + await _send_batch(
+                engine, settings, batch, factory, now, concurrency, gate
+            )
     except Exception:
         _release_after_failure(engine, name, now)
         raise
     log.info(
         "entrega terminada",
         extra={"worker": name, "sent": total.sent, "retrying": total.retrying,
-               "failed": total.failed},
+               "failed": total.failed, "deferred": total.deferred},
     )  # fmt: skip
     return total
 

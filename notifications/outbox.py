@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from models.reminders import OutboxMessage, OutboxStatus
+from models.reminders import OutboxMessage, OutboxStatus, ReminderDelivery
+from models.stages import Audience
+from notifications.limits import THROTTLED_PREFIX, Caps, allowance
 
 LEASE = timedelta(minutes=10)
 BACKOFF_BASE = timedelta(minutes=1)
@@ -122,33 +124,74 @@ def dead_claimers(
 
 
 def claim(
-    engine: Engine, now: datetime, worker: str, limit: int, *, ignore_backoff: bool = False
+    engine: Engine,
+    now: datetime,
+    worker: str,
+    limit: int,
+    *,
+    ignore_backoff: bool = False,
+    caps: Caps | None = None,
+    since: datetime | None = None,
 ) -> list[Claimed]:
     """Claim up to ``limit`` due messages for ``worker``: one conditional
     update (only rows still ``pending``) tagged with a fresh token, then read
     back exactly the rows that carry the token. When another dispatcher
     took every chosen row first, choose again: an empty answer means that
     nothing is due. ``ignore_backoff`` takes messages waiting for a retry
-    too (the operator fixed the server)."""
+    too (the operator fixed the server).
+
+    With ``caps`` (the provider's limits are engaged) the claim first locks
+    the shared limits row and takes no more than fits under the rate, the
+    daily quota and any throttle (an empty answer may then mean "no room":
+    see :func:`notifications.limits.next_room`), packages and escalations
+    first, then by age. ``since`` is when the calling delivery started
+    (``ignore_backoff`` does not take again what it tried since then)."""
     while True:
-        chosen, rows = _claim_once(engine, now, worker, limit, ignore_backoff)
+        chosen, rows = _claim_once(engine, now, worker, limit, ignore_backoff, caps, since)
         if rows or not chosen:
             return rows
 
 
+def priority() -> ColumnElement[int]:
+    """0 for packages and escalations (a digest to a gerente or a
+    director), 1 for routine reminders: what goes first when the quota is
+    short."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    links = ReminderDelivery.__table__  # type: ignore[attr-defined]
+    escalation = exists().where(
+        links.c.outbox_id == table.c.id, links.c.audience != Audience.RESPONSABLE.value
+    )
+    return case((table.c.kind == "package", 0), (escalation, 0), else_=1)
+
+
 def _claim_once(
-    engine: Engine, now: datetime, worker: str, limit: int, ignore_backoff: bool
+    engine: Engine,
+    now: datetime,
+    worker: str,
+    limit: int,
+    ignore_backoff: bool,
+    caps: Caps | None = None,
+    since: datetime | None = None,
 ) -> tuple[int, list[Claimed]]:
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
     with engine.begin() as connection:
+        order: list[ColumnElement[object]] = [table.c.id]
+        if caps is not None:
+            room = allowance(connection, caps, now).count
+            if room is not None:
+                if room <= 0:
+                    return 0, []
+                limit = min(limit, room)
+                order = [priority(), table.c.id]
         ready = table.c.next_attempt_at <= now
         if ignore_backoff:
             # Every waiting message once, not again those this call has
             # just tried (their claimed_at is ``now``).
-            ready = or_(ready, table.c.claimed_at.is_(None), table.c.claimed_at < now)
+            start = since or now
+            ready = or_(ready, table.c.claimed_at.is_(None), table.c.claimed_at < start)
         due = and_(table.c.status == OutboxStatus.PENDING, ready)
-        candidates = select(table.c.id).where(due).order_by(table.c.id).limit(limit)
+        candidates = select(table.c.id).where(due).order_by(*order).limit(limit)
         if connection.dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
         ids = list(connection.execute(candidates).scalars())
@@ -215,6 +258,19 @@ def mark_retry(engine: Engine, message: Claimed, now: datetime, error: str) -> b
         last_error=error,
     )
     return True
+
+
+def mark_throttled(engine: Engine, message: Claimed, until: datetime, reply: str) -> None:
+    """Back to the queue after the server said "too many": due at
+    ``until``, and the attempt is not counted (the message was not tried)."""
+    _finish(
+        engine,
+        message,
+        status=OutboxStatus.PENDING,
+        attempts=max(message.attempts - 1, 0),
+        next_attempt_at=until,
+        last_error=f"{THROTTLED_PREFIX}{reply}"[:500],
+    )
 
 
 def mark_failed(engine: Engine, message: Claimed, error: str) -> None:

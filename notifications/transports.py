@@ -28,7 +28,13 @@ def wall_clock() -> datetime:
 
 
 class TemporaryFailure(Exception):
-    """The message may go through later."""
+    """The message may go through later. ``code`` is the server's reply
+    code when it answered (421, 451, 452...), so that delivery can tell a
+    "too many" from an outage."""
+
+    def __init__(self, text: str, code: int | None = None) -> None:
+        super().__init__(text)
+        self.code = code
 
 
 class PermanentFailure(Exception):
@@ -144,12 +150,13 @@ class SmtpTransport:
             await self._reset_if_broken()
             if codes and all(500 <= code < 600 for code in codes):
                 raise PermanentFailure(_describe(exc)) from None
-            raise TemporaryFailure(_describe(exc)) from None
+            temporary = [code for code in codes if code < 500]
+            raise TemporaryFailure(_describe(exc), temporary[0] if temporary else None) from None
         except aiosmtplib.SMTPResponseException as exc:
             await self._reset_if_broken()
             if 500 <= exc.code < 600:
                 raise PermanentFailure(f"{exc.code} {exc.message}") from None
-            raise TemporaryFailure(f"{exc.code} {exc.message}") from None
+            raise TemporaryFailure(f"{exc.code} {exc.message}", exc.code) from None
         except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             await self._close()
             raise TemporaryFailure(_describe(exc)) from None

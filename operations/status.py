@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from config import Settings
 from flows.schedules import Schedule, schedules
 from models.reminders import CycleRun, OutboxMessage, OutboxStatus
+from notifications.limits import Caps, effective_rate, read_state, usage, waiting_for_caps
 from tracking.failures import OpenFailure, open_failures
 
 STALE_RUN = timedelta(hours=6)
@@ -49,6 +50,23 @@ class NextRun:
 
 
 @dataclass(frozen=True)
+class MailLimits:
+    """The provider's caps and how they stand: messages handed to the
+    server today against the daily quota, the configured rate and the one
+    in force (lower after the server said "too many"), any throttle, and
+    how many messages wait for the caps."""
+
+    used_today: int
+    daily_quota: int | None
+    rate_cap: int | None
+    current_rate: int | None
+    throttled_until: datetime | None
+    waiting: int
+    refusals: int
+    last_reply: str | None
+
+
+@dataclass(frozen=True)
 class Status:
     queue: dict[str, int]
     due_now: int
@@ -60,6 +78,8 @@ class Status:
     failures: list[OpenFailure] = field(default_factory=list)
     """What cycles could not do (a región's package, a message) and no
     later cycle has done yet, newest first."""
+    mail_limits: MailLimits | None = None
+    """Present when a cap is configured or the server ever throttled us."""
 
 
 ORCHESTRATORS = {"direct": "directo", "prefect": "Prefect"}
@@ -129,6 +149,7 @@ def gather_status(engine: Engine, settings: Settings, now: datetime) -> Status:
             .order_by(outbox.c.id.desc())
             .limit(10)
         ).all()
+        limits = _mail_limits(connection, settings, now)
     return Status(
         queue=queue,
         due_now=int(due_now),
@@ -140,4 +161,23 @@ def gather_status(engine: Engine, settings: Settings, now: datetime) -> Status:
         ],
         next_runs=next_runs(schedules(settings), settings.zone, now),
         failures=open_failures(engine),
+        mail_limits=limits,
+    )
+
+
+def _mail_limits(connection: Connection, settings: Settings, now: datetime) -> MailLimits | None:
+    caps = Caps.of(settings)
+    state = read_state(connection)
+    if not (caps.per_minute or caps.daily or state.rate or state.refusals):
+        return None
+    throttled = state.throttled_until
+    return MailLimits(
+        used_today=usage(connection, caps, now).today,
+        daily_quota=caps.daily,
+        rate_cap=caps.per_minute,
+        current_rate=effective_rate(caps, state),
+        throttled_until=throttled if throttled is not None and throttled > now else None,
+        waiting=waiting_for_caps(connection, caps, now),
+        refusals=state.refusals,
+        last_reply=state.last_reply,
     )
