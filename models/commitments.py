@@ -90,6 +90,18 @@ class Commitment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("acta_id", "institution_id", "text_key"),
         Index("ix_commitment_open_due", "status", "due_date"),
+        # Covers the dashboard's recount (tracking.queries.status_totals).
+        Index(
+            "ix_commitment_figures",
+            "region_id",
+            "territory_id",
+            "status",
+            "due_date",
+            "fulfilled_on",
+            "cancelled_on",
+            "amount",
+            "executed_amount",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,6 +1,7 @@
 """The dashboard's figures, kept a short while per scope and day: adding
-up 100,000 commitments takes a quarter of a second on these machines, and
-a dashboard is opened far more often than the data changes. Any change
+up 1,000,000 commitments still takes most of a second on these machines
+(one index-only pass, see ``tracking.queries.status_totals``), and a
+dashboard is opened far more often than the data changes. Any change
 made through this application clears it at once (see ``create_app``);
 changes made elsewhere (the CLI, the daily cycle, another process) show
 within ``TTL_SECONDS``. The page says when its figures were computed."""

@@ -143,7 +143,13 @@ def dashboard(request: Request, account: Account = Depends(current_account)) -> 
             line.territory_id, Tally(id=line.territory_id, name=line.territory, region=line.region)
         ).add(line)
     territories = sorted(by_territory.values(), key=lambda t: (t.name, t.region))
-    feeds = {tally.id: _feed(request, account, "territorio", tally.id) for tally in territories}
+    # Signing a feed link costs ~50 µs and a national dashboard shows
+    # 160 of them: kept with the figures, per account (a link names it).
+    ids = tuple(tally.id for tally in territories)
+    feeds, _ = request.app.state.figures.get(
+        ("feeds", account.id, account.feed_version, ids),
+        lambda: {item: _feed(request, account, "territorio", item) for item in ids},
+    )
     to_verify = []
     if total.informado:
         with Session(request.app.state.engine) as session:
