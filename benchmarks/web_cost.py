@@ -23,7 +23,8 @@ from benchmarks.load import load
 from models.db import make_engine
 from testbed.processes import free_port
 from tracking.accounts import add_user
-from tracking.queries import Filters, status_totals
+from tracking.queries import Filters
+from tracking.totals import status_totals
 
 EMAIL, PASSWORD = "bench@cumple.cl", "clave-de-benchmark-2026"
 

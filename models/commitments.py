@@ -90,7 +90,7 @@ class Commitment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("acta_id", "institution_id", "text_key"),
         Index("ix_commitment_open_due", "status", "due_date"),
-        # Covers the dashboard's recount (tracking.queries.status_totals).
+        # Covers the dashboard's recount (tracking.totals.status_totals).
         Index(
             "ix_commitment_figures",
             "region_id",

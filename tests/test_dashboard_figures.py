@@ -17,7 +17,8 @@ from importer import import_file
 from models.parties import Territory
 from tests.helpers import row, write_csv
 from tracking.evidence import report_progress
-from tracking.queries import Filters, list_commitments, status_totals
+from tracking.queries import Filters, list_commitments
+from tracking.totals import status_totals
 from tracking.updates import Change, Report, apply_change
 
 TODAY = date(2026, 11, 25)

@@ -307,7 +307,7 @@ def test_status_on_a_past_date_uses_the_due_date_then_in_force(loaded: Engine) -
 
 @pytest.mark.parametrize("day", [date(2026, 11, 10), TODAY, date(2027, 3, 2)])
 def test_status_totals_agree_with_the_list(loaded: Engine, day: date) -> None:
-    from tracking.queries import status_totals
+    from tracking.totals import status_totals
 
     with Session(loaded) as session:
         apply_change(session, 1, Change(due_date=date(2026, 12, 30), reason="r",

@@ -20,7 +20,8 @@ from models.parties import Institution, Territory
 from models.portal import WithheldCommitment
 from models.text import slug
 from tracking.public import PublicRegion, Tally, territory_slugs
-from tracking.queries import Filters, narrowed, state_source, status_column
+from tracking.queries import Filters, state_source
+from tracking.totals import narrowed, status_column
 
 
 @dataclass(frozen=True)

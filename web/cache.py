@@ -1,6 +1,6 @@
 """The dashboard's figures, kept a short while per scope and day: adding
 up 1,000,000 commitments still takes most of a second on these machines
-(one index-only pass, see ``tracking.queries.status_totals``), and a
+(one index-only pass, see ``tracking.totals.status_totals``), and a
 dashboard is opened far more often than the data changes. Any change
 made through this application clears it at once (see ``create_app``);
 changes made elsewhere (the CLI, the daily cycle, another process) show

@@ -23,14 +23,9 @@ from models.money import AmountError, parse_clp
 from models.parties import Territory
 from tracking.accounts import Account, load_account
 from tracking.errors import TrackingError
-from tracking.queries import (
-    Filters,
-    TerritoryTotal,
-    get_commitment,
-    list_commitments,
-    status_totals,
-)
+from tracking.queries import Filters, get_commitment, list_commitments
 from tracking.scope import can_see, scope_of
+from tracking.totals import TerritoryTotal, status_totals
 from tracking.updates import Change, apply_change
 from web.security import CSRF_FIELD, csrf_matches, new_csrf_token
 
