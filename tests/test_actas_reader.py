@@ -40,7 +40,7 @@ from importer.limits import Limits
 from models import Commitment
 from models.commitments import Acta
 from models.evidence import Evidence
-from tests.helpers import row, write_csv
+from tests.helpers import BATCH_RUNNER, row, write_csv
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 HEADER = ["ACTA N° 12", "CONSEJO PÚBLICO-PRIVADO LOA EMPRENDE"]
@@ -422,23 +422,6 @@ REASONS = {
     "cifrado": "el PDF está protegido con contraseña",
     "cortado": "el PDF está dañado o incompleto",
 }
-RUNNER = """
-import contextlib, io, json, sys
-from cli.app import main
-
-results = []
-for args in json.loads(sys.argv[1]):
-    sys.argv = ["cumple", *args]
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code or 0
-    results.append([code, out.getvalue(), err.getvalue()])
-sys.__stdout__.write(json.dumps(results))
-"""
 
 
 @pytest.mark.slow
@@ -453,7 +436,7 @@ def test_hostile_documents_are_refused_in_spanish_by_the_console_script(
     runs.append(["commitments", "list", "--format", "json"])
     env = {k: v for k, v in os.environ.items() if not k.startswith("CUMPLE_")}
     env |= {"CUMPLE_DATABASE_URL": database, "CUMPLE_DATA_DIR": str(tmp_path / "var")}
-    done = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(runs)], cwd=tmp_path,
+    done = subprocess.run([sys.executable, "-c", BATCH_RUNNER, json.dumps(runs)], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)

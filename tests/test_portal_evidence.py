@@ -29,7 +29,7 @@ from models.dates import format_long
 from models.evidence import Evidence
 from models.money import format_bytes
 from models.portal import PublicEvidence
-from tests.helpers import Cli, pdf_bytes, row, write_csv
+from tests.helpers import BATCH_RUNNER, Cli, pdf_bytes, row, write_csv
 from tests.test_portal import _secrets, _statements, _today, client, portal  # noqa: F401
 from tests.test_web import client_for, token
 from tracking.evidence import add_acta_evidence, add_evidence
@@ -109,30 +109,11 @@ def staff(database_url: str, tmp_path: Path) -> FastAPI:
     )
 
 
-RUNNER = """
-import contextlib, io, json, sys
-from cli.app import main
-
-results = []
-for args in json.loads(sys.argv[1]):
-    sys.argv = ["cumple", *args]
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code or 0
-    results.append([code, out.getvalue(), err.getvalue()])
-sys.__stdout__.write(json.dumps(results))
-"""
-
-
 def _commands(cli: Cli, *runs: list[str]) -> list[tuple[int, str, str]]:
     """Several commands through the console script's entry point in one
     process: (exit code, stdout, stderr) each."""
     result = subprocess.run(
-        [sys.executable, "-c", RUNNER, json.dumps(runs)], cwd=cli.folder, env=cli.env,
+        [sys.executable, "-c", BATCH_RUNNER, json.dumps(runs)], cwd=cli.folder, env=cli.env,
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from checks.messages import CATALOG, build_catalog
-from tests.helpers import CUMPLE, HEADER, Cli, row, write_csv
+from tests.helpers import BATCH_RUNNER, CUMPLE, HEADER, Cli, row, write_csv
 
 PLURAL_NOUNS = (
     "compromisos|errores|correos|filas|días|mensajes|paquetes|territorios|vencidos|cumplidos|"
@@ -132,26 +132,6 @@ def test_usage_errors_are_spanish_and_exit_2(cli: Cli) -> None:
         assert slips(result.stdout + result.stderr) == [], result.stderr
 
 
-SWEEP_RUNNER = """
-import contextlib, io, json, sys
-from cli.app import main
-
-results = []
-for args in json.loads(sys.argv[1]):
-    sys.argv = ["cumple", *args]
-    sys.stdin = io.StringIO("una clave bien larga\\n" if args[:2] == ["users", "add"] else "")
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code or 0
-    results.append([code, out.getvalue(), err.getvalue()])
-sys.__stdout__.write(json.dumps(results))
-"""
-
-
 def sweep(cli: Cli) -> Iterator[tuple[tuple[str, ...], str]]:
     """Run a tour of the commands a person uses; yield what each printed."""
     folder = cli.folder
@@ -207,7 +187,7 @@ def sweep(cli: Cli) -> Iterator[tuple[tuple[str, ...], str]]:
     # One process runs the console script's entry point for every command
     # (as the help walker does): 35 interpreter start-ups cost a minute.
     result = subprocess.run(
-        [sys.executable, "-c", SWEEP_RUNNER, json.dumps(runs)], cwd=folder, env=cli.env,
+        [sys.executable, "-c", BATCH_RUNNER, json.dumps(runs)], cwd=folder, env=cli.env,
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
