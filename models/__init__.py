@@ -17,7 +17,7 @@ from models.commitments import (
     status_on,
 )
 from models.evidence import Evidence, EvidenceKind
-from models.geography import Comuna, Region, RegionAlias
+from models.geography import CommitmentComuna, Comuna, Region, RegionAlias, TerritoryComuna
 from models.history import CommitmentState
 from models.packages import Package, PackageDelivery
 from models.parties import Contact, ContactRole, Institution, Territory
@@ -40,6 +40,7 @@ __all__ = [
     "ActaKind",
     "ApiToken",
     "Commitment",
+    "CommitmentComuna",
     "CommitmentDeadline",
     "CommitmentEvent",
     "CommitmentState",
@@ -72,6 +73,7 @@ __all__ = [
     "Status",
     "StoredStatus",
     "Territory",
+    "TerritoryComuna",
     "User",
     "UserTerritory",
     "WithheldCommitment",

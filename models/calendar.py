@@ -4,7 +4,10 @@ Ley 19.880 art. 25: business days are Monday to Friday that are not public
 holidays; a term counts from the day after its start, and a term whose last
 day is not a business day moves to the next business day. Holidays come from
 the ``holidays`` package (Chile with the región's ISO 3166-2 subdivision, so
-Arica y Parinacota's 7 June and Ñuble's 20 August count where they apply).
+Arica y Parinacota's 7 June counts there), corrected by the holidays the law
+gives to some comunas only (:mod:`models.local_holidays`: 20 August belongs to
+Chillán and Chillán Viejo, not to all of Ñuble). A calendar is a pure
+function of the región and the place's local rules.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from models.local_holidays import LOCAL_HOLIDAYS, LocalHoliday, rules_of
+
 
 @functools.cache
 def _chile_holidays(subdivision: str | None) -> holidays.HolidayBase:
@@ -23,28 +28,42 @@ def _chile_holidays(subdivision: str | None) -> holidays.HolidayBase:
 
 
 class BusinessCalendar:
-    """Business days of one región (``subdivision`` is its ISO code, e.g. "AN").
+    """Business days of one place: a región (``subdivision`` is its ISO
+    code, e.g. "AN") and the local holidays that apply to the place's
+    comunas (``local``, a commitment's ``local_calendar``: ``""`` for none).
 
     Counting uses a sorted table of the business days' ordinals, extended a
     year at a time as dates ask for it, so ``add`` and ``between`` cost a
     binary search instead of a walk over every day in between."""
 
-    def __init__(self, subdivision: str | None) -> None:
+    def __init__(self, subdivision: str | None, local: str = "") -> None:
         self.subdivision = subdivision
+        self.local = local
         self._holidays = _chile_holidays(subdivision)
+        self._local: tuple[LocalHoliday, ...] = rules_of(local)
+        # The package's region-wide copies of a local holiday, taken away.
+        self._removed = tuple(
+            rule.package_name for rule in LOCAL_HOLIDAYS if rule.package_subdivision == subdivision
+        )
         self._first_year = 0
         self._last_year = -1
         self._ordinals: list[int] = []
 
     def __repr__(self) -> str:
-        return f"BusinessCalendar({self.subdivision!r})"
+        return f"BusinessCalendar({self.subdivision!r}, {self.local!r})"
 
     def holiday_name(self, day: date) -> str | None:
         """The holiday's Spanish name, or ``None`` on an ordinary day."""
-        return self._holidays.get(day)
+        for rule in self._local:
+            if rule.falls_on(day):
+                return rule.name
+        name = self._holidays.get(day)
+        if name is not None and any(removed in name for removed in self._removed):
+            return None
+        return name
 
     def is_business_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self._holidays
+        return day.weekday() < 5 and self.holiday_name(day) is None
 
     def _year_ordinals(self, year: int) -> list[int]:
         day = date(year, 1, 1)
@@ -102,9 +121,11 @@ class BusinessCalendar:
 
 
 @functools.cache
-def calendar_for(subdivision: str | None) -> BusinessCalendar:
-    """The shared calendar of a región's subdivision code."""
-    return BusinessCalendar(subdivision)
+def calendar_for(subdivision: str | None, local: str = "") -> BusinessCalendar:
+    """The shared calendar of a región's subdivision code and a place's
+    local rules (``local_calendar_key`` of its comunas; ``""``: the región's
+    own calendar, which no comunal holiday touches)."""
+    return BusinessCalendar(subdivision, local)
 
 
 def local_date(instant: datetime, zone: ZoneInfo) -> date:

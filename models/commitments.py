@@ -78,7 +78,7 @@ class Commitment(SQLModel, table=True):
 
     ``plazo`` is the due date as agreed (the latest agreement);
     ``due_date`` is the effective one: ``plazo`` moved to the next business
-    day of the región when it is not one. ``original_plazo`` is the acta's
+    day of its place (región and comunas) when it is not one. ``original_plazo`` is the acta's
     agreement and ``plazo_text`` what the acta said (``"20 días hábiles"``);
     neither ever changes. The state columns (status, amounts, dates of
     fulfilment, report and verification) are the latest interval of
@@ -132,6 +132,11 @@ class Commitment(SQLModel, table=True):
     history_head: str = Field(default="", max_length=64)
     """Hash of the last entry of the history chain."""
     history_length: int = 0
+    local_calendar: str = Field(default="", max_length=60)
+    """The local holidays of the commitment's comunas
+    (:func:`models.local_holidays.local_calendar_key`), fixed with its
+    comunas when it is registered: its business calendar is
+    ``calendar_for(región's ISO code, local_calendar)``."""
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 

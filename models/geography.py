@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import BigInteger, Column
 from sqlmodel import Field, SQLModel
 
 
@@ -48,3 +49,27 @@ class Comuna(SQLModel, table=True):
     province_code: str = Field(max_length=3)
     province_name: str = Field(max_length=120)
     region_id: int = Field(foreign_key="region.id", index=True)
+
+
+class TerritoryComuna(SQLModel, table=True):
+    """A comuna of a territorio (set by ``cumple territory set`` or by the
+    first import that names comunas for it)."""
+
+    __tablename__ = "territory_comuna"
+
+    territory_id: int = Field(foreign_key="territory.id", primary_key=True)
+    comuna_code: str = Field(foreign_key="comuna.code", primary_key=True, max_length=5)
+
+
+class CommitmentComuna(SQLModel, table=True):
+    """A comuna where a commitment's action and money land, fixed when the
+    commitment is registered (the import's ``comunas`` column, else the
+    territorio's comunas at that moment). ``amount`` is the part of the
+    commitment's amount planned there when the import says so; ``None``
+    splits the amount evenly (see :func:`models.comuna_split.split_amount`)."""
+
+    __tablename__ = "commitment_comuna"
+
+    commitment_id: int = Field(foreign_key="commitment.id", primary_key=True)
+    comuna_code: str = Field(foreign_key="comuna.code", primary_key=True, max_length=5)
+    amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))

@@ -19,6 +19,12 @@ class Periodicity(StrEnum):
     SEMESTER = "semester"
     FOUR_MONTHS = "four-months"
     MONTH = "month"
+    ARI = "ari"
+    """Once a year, the Anteproyecto Regional de Inversión of the next year
+    (due the first business day of April)."""
+    IRAL = "iral"
+    """Once a year, the Inversión Regional de Asignación Local of the next
+    year (due the first business day of December)."""
 
 
 PERIODICITY_LABELS: dict[str, str] = {
@@ -26,7 +32,23 @@ PERIODICITY_LABELS: dict[str, str] = {
     Periodicity.SEMESTER: "semestral",
     Periodicity.FOUR_MONTHS: "cuatrimestral",
     Periodicity.MONTH: "mensual",
+    Periodicity.ARI: "anual (ARI del año siguiente, en abril)",
+    Periodicity.IRAL: "anual (IRAL del año siguiente, en diciembre)",
 }
+
+ANNUAL_INSTRUMENTS = (Periodicity.ARI, Periodicity.IRAL)
+"""Periodicities that are instruments of their own: a región has a
+protocol for its periodic package and, beside it, one for each of these."""
+
+PERIODIC = "periodic"
+
+
+def instrument_of(every: str) -> str:
+    """The instrument a protocol of periodicity ``every`` is a version of:
+    ``"ari"``, ``"iral"``, or ``"periodic"`` for the periodic package (a
+    change between quarter, semester, four-months and month is a new
+    version of the same protocol)."""
+    return every if every in ANNUAL_INSTRUMENTS else PERIODIC
 
 
 class Protocol(SQLModel, table=True):
@@ -37,11 +59,15 @@ class Protocol(SQLModel, table=True):
     ``recipient_title`` addresses the Oficio."""
 
     __tablename__ = "protocol"
-    __table_args__ = (UniqueConstraint("region_id", "since", name="uq_protocol_version"),)
+    __table_args__ = (
+        UniqueConstraint("region_id", "instrument", "since", name="uq_protocol_version"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = Field(foreign_key="region.id", index=True)
     every: str = Field(default=Periodicity.QUARTER, max_length=20)
+    instrument: str = Field(default=PERIODIC, max_length=20)
+    """``instrument_of(every)``: versions are per región and instrument."""
     since: date
     recipient_title: str = Field(max_length=200)
     created_at: datetime = timestamp_field()
