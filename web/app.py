@@ -28,6 +28,7 @@ from tracking.history import event_label, event_value, field_label
 from web import (
     agenda,
     api,
+    evaluation,
     feeds,
     links,
     login,
@@ -130,7 +131,8 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     # Pages are for people; /openapi.json describes the API for systems.
     people = (login.router, router, links.router, verification.router, feeds.router,
-              packages.router, registration.router, person.router, agenda.router)  # fmt: skip
+              packages.router, registration.router, person.router, agenda.router,
+              evaluation.router)  # fmt: skip
     # The portal's own routes before its pages: /publico/<región>/<territorio>
     # would otherwise take /publico/<región>/datos and the like.
     portal = (public_downloads.router, public_feed.router, public_evidence.router, public.router)

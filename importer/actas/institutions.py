@@ -26,36 +26,10 @@ from importer.actas.proposal import Found
 from models.commitments import Commitment
 from models.geography import Region
 from models.parties import Contact, ContactRole, Institution, Territory
+from models.public_services import PUBLIC_SERVICES
 from models.reference import comunas, regions
 from models.text import fold
 
-# Acronym → the full names it stands for (the acronym is the canonical name
-# unless the database stores the service under another of them).
-PUBLIC_SERVICES: dict[str, tuple[str, ...]] = {
-    "FOSIS": ("Fondo de Solidaridad e Inversión Social",),
-    "SERCOTEC": ("Servicio de Cooperación Técnica",),
-    "INDAP": ("Instituto de Desarrollo Agropecuario",),
-    "SENCE": ("Servicio Nacional de Capacitación y Empleo",),
-    "CORFO": ("Corporación de Fomento de la Producción", "Corporación de Fomento"),
-    "SERNATUR": ("Servicio Nacional de Turismo",),
-    "SERNAPESCA": ("Servicio Nacional de Pesca y Acuicultura", "Servicio Nacional de Pesca"),
-    "Servicio País": ("Programa Servicio País",),
-    "AMSEC": (),
-    "CONADI": ("Corporación Nacional de Desarrollo Indígena",),
-    "CONAF": ("Corporación Nacional Forestal",),
-    "SAG": ("Servicio Agrícola y Ganadero",),
-    "SERNAMEG": ("Servicio Nacional de la Mujer y la Equidad de Género",),
-    "INJUV": ("Instituto Nacional de la Juventud",),
-    "SENADIS": ("Servicio Nacional de la Discapacidad",),
-    "SERVIU": ("Servicio de Vivienda y Urbanización",),
-    "SUBDERE": ("Subsecretaría de Desarrollo Regional y Administrativo",),
-    "PRODEMU": ("Fundación para la Promoción y Desarrollo de la Mujer",),
-    "ProChile": ("Dirección General de Promoción de Exportaciones",),
-    "CNR": ("Comisión Nacional de Riego",),
-    "GORE": ("Gobierno Regional",),
-    "BancoEstado": ("Banco Estado", "Banco del Estado de Chile", "Banco del Estado"),
-    "Chile Emprende": ("Programa Chile Emprende",),
-}
 _PREFIXES = re.compile(r"^(?:la\s+|el\s+)?(?:i\.\s*|ilustre\s+)?", re.IGNORECASE)
 _UPPER = "A-ZÁÉÍÓÚÑÜ"
 _NAME_WORD = rf"[{_UPPER}][\w'’.-]*"
