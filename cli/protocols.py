@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
@@ -11,8 +11,10 @@ from sqlmodel import Session
 
 from cli.render import FormatOption, OutputFormat, console, long_date, print_csv, print_json
 from cli.runtime import DatabaseUrlOption, DataDirOption, open_runtime, option_date
-from reports.periods import period_containing
-from tracking.protocols import ProtocolChange, list_protocols, set_protocol
+from models.calendar import calendar_for
+from models.protocols import PERIODIC
+from reports.periods import Period, due_on, period_containing
+from tracking.protocols import ProtocolChange, ProtocolView, list_protocols, set_protocol
 
 app = typer.Typer(
     help="Protocolos con los gobiernos regionales: destinatarios y periodicidad.",
@@ -25,7 +27,13 @@ def set_command(
     region: Annotated[str, typer.Option("--region", help="Región (nombre, número o numeral).")],
     to: Annotated[list[str], typer.Option("--to", help="Correo de un destinatario (repetible).")],
     every: Annotated[
-        str, typer.Option("--every", help="quarter, semester, four-months o month.")
+        str,
+        typer.Option(
+            "--every",
+            help="quarter, semester, four-months o month (paquete periódico); ari (en abril, "
+            "el ARI del año siguiente) o iral (en diciembre, el IRAL del año siguiente), que se "
+            "agregan al protocolo periódico sin cambiarlo.",
+        ),
     ] = "quarter",
     since: Annotated[
         str | None,
@@ -51,10 +59,45 @@ def set_command(
     typer.echo(describe_change(change))
 
 
+def first_instrument(view: ProtocolView) -> tuple[Period, date]:
+    """The first ARI or IRAL a version covers (the first due on or after
+    its date) and the day it is due."""
+    calendar = calendar_for(view.iso_code or None)
+    period = period_containing(view.since, view.every)
+    while due_on(period, calendar) < view.since:
+        period = period.following()
+    return period, due_on(period, calendar)
+
+
+def _describe_instrument(change: ProtocolChange) -> str:
+    view = change.version
+    period, due = first_instrument(view)
+    verb = "reemplaza la versión" if change.replaced else "nueva versión"
+    name = view.every.upper()
+    lines = [
+        f"Protocolo {name} de {view.region}, {verb} desde el {long_date(view.since)}: envío "
+        f"{view.every_label} a {', '.join(view.recipients)}, dirigido a {view.recipient_title}. "
+        f"El próximo: {name} {period.start.year}, el {long_date(due)}. "
+        "El protocolo periódico de la región no cambia."
+    ]
+    if view.until is not None:
+        lines.append(f"Rige hasta el {long_date(view.until)}, cuando empieza la versión siguiente.")
+    previous = change.previous
+    if previous is not None:
+        lines.append(
+            f"Los {name} que vencían antes siguen la versión del {long_date(previous.since)}: "
+            f"envío a {', '.join(previous.recipients)}."
+        )
+    return "\n".join(lines)
+
+
 def describe_change(change: ProtocolChange) -> str:
     """What a new version changes, in words: from which period it applies
-    and which periods stay with the version before it."""
+    and which periods stay with the version before it; for an ARI or IRAL,
+    which one is due next and when."""
     view = change.version
+    if view.instrument != PERIODIC:
+        return _describe_instrument(change)
     first = period_containing(view.since, view.every)
     if first.start < view.since:
         first = first.following()

@@ -34,6 +34,7 @@ from reports.catalog import catalog
 from reports.collect import Disclosure, commitment_facts, rectifications
 from reports.document import percent, write_pdf
 from reports.figures import PeriodFigures, compute_figures
+from reports.instruments import AriFigures, IralFigures
 from reports.open_data import datapackage, write_csv, write_json
 from reports.periods import Period, first_business_day_after
 from reports.spreadsheet import CLP, COUNT, PERCENT, WorkbookInfo, write_workbook
@@ -75,7 +76,8 @@ class BuiltPackage:
     files: list[Path]
     manifest_sha256: str
     commitments: int
-    figures: PeriodFigures
+    figures: PeriodFigures | AriFigures | IralFigures
+    """The periodic package's figures, or an ARI's or IRAL's."""
 
 
 def region_slug(region: Region) -> str:
@@ -105,6 +107,9 @@ def previous_package_at(engine: Engine, region_id: int, before: Period) -> datet
                 Package.region_id == region_id,
                 Package.period_end < before.start,
                 ~Package.preliminary,  # type: ignore[arg-type]
+                # An ARI or IRAL is a projection, not a period reported on.
+                ~Package.period.endswith("-ARI"),  # type: ignore[attr-defined]
+                ~Package.period.endswith("-IRAL"),  # type: ignore[attr-defined]
                 or_(Package.automatic_key == "protocolo", mailed),
             )
         )
@@ -151,8 +156,17 @@ def build_package(
 ) -> BuiltPackage:
     """Compute and render the package of ``region`` for ``period``
     (``preliminary``: before the period ended, marked PRELIMINAR;
-    ``public``: its public version, by default into :func:`public_folder`)."""
+    ``public``: its public version, by default into :func:`public_folder`).
+    An ARI or IRAL (``period.is_instrument``) is built by
+    :func:`reports.instrument_build.build_instrument`, as of ``now``'s
+    business date; it has no preliminary nor public version."""
     moment = now or datetime.now(UTC)
+    if period.is_instrument:
+        if preliminary or public is not None:
+            raise ValueError("an ARI or IRAL has no preliminary or public version")
+        from reports.instrument_build import build_instrument
+
+        return build_instrument(engine, settings, region, period, out=out, now=moment)
     mark = PRELIMINARY_MARK if preliminary else PUBLIC_MARK if public else ""
     calendar = calendar_for(region.iso_code)
     with Session(engine) as session:

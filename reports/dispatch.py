@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from config import Settings
-from models.calendar import calendar_for
+from models.calendar import BusinessCalendar, calendar_for
 from models.geography import Region
 from models.packages import Package, PackageDelivery
 from models.protocols import Protocol
@@ -24,8 +24,10 @@ from notifications.compose import message_id_for
 from notifications.render import render
 from reports.build import BuiltPackage
 from reports.document import percent
-from reports.periods import Period, due_periods
-from tracking.protocols import recipients_of, versions
+from reports.figures import PeriodFigures
+from reports.instrument_document import scope
+from reports.periods import Period, due_on, due_periods
+from tracking.protocols import INSTRUMENTS, recipients_of, versions
 
 AUTOMATIC = "protocolo"
 
@@ -44,25 +46,46 @@ def record_package(
     """Store the package and queue its mail. For the cycle's own build
     (``automatic``) a second call for the same región and period changes
     nothing and returns ``None``."""
-    total = built.figures.total
     names = [path.name for path in built.files]
-    rendered = render(
-        "package",
-        {
-            "recipient_title": recipient_title,
-            "region_name": built.region_name,
-            "period_label": built.period.label,
-            "period_start": built.period.start,
-            "period_end": built.period.end,
-            "commitments": total.commitments,
-            "committed": total.committed,
-            "executed": total.executed,
-            "rate": percent(total.rate),
-            "overdue": total.overdue,
-            "files": names,
-            "sender": settings.report_sender,
-        },
-    )
+    figures = built.figures
+    if isinstance(figures, PeriodFigures):
+        total = figures.total
+        rendered = render(
+            "package",
+            {
+                "recipient_title": recipient_title,
+                "region_name": built.region_name,
+                "period_label": built.period.label,
+                "period_start": built.period.start,
+                "period_end": built.period.end,
+                "commitments": total.commitments,
+                "committed": total.committed,
+                "executed": total.executed,
+                "rate": percent(total.rate),
+                "overdue": total.overdue,
+                "files": names,
+                "sender": settings.report_sender,
+            },
+        )
+    else:
+        rendered = render(
+            "package_instrument",
+            {
+                "recipient_title": recipient_title,
+                "region_name": built.region_name,
+                "period_label": built.period.label,
+                "kind": built.period.kind.value,
+                "scope": scope(figures),
+                "day": figures.day,
+                "year": built.period.start.year,
+                "commitments": figures.total.commitments,
+                "amount": figures.total.amount,
+                "without_amount": figures.total.without_amount,
+                "planned": getattr(figures, "planned", figures.total.amount),
+                "files": names,
+                "sender": settings.report_sender,
+            },
+        )
     package_table = Package.__table__  # type: ignore[attr-defined]
     outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
     attachments = json.dumps([str(path.resolve()) for path in built.files])
@@ -131,10 +154,13 @@ class DuePackage:
 
 def due_packages(engine: Engine, day: date) -> list[DuePackage]:
     """Every protocol period whose package is due by ``day`` (the first
-    business day after the period ended) and was not built by a cycle yet;
-    a missed day is caught up by the next cycle. Each version of a
-    protocol covers the periods that start from its date until the next
-    version's, and its own recipients receive them."""
+    business day after the period ended; for an ARI or IRAL, the first
+    business day of April or December of the year before) and was not built
+    by a cycle yet; a missed day is caught up by the next cycle. Each
+    instrument of a región (the periodic package, the ARI, the IRAL) has
+    its own versions: a version covers the periods that start (an
+    instrument: are due) from its date until the next version's, and its
+    own recipients receive them."""
     found: list[DuePackage] = []
     with Session(engine) as session:
         regions = session.scalars(
@@ -149,19 +175,30 @@ def due_packages(engine: Engine, day: date) -> list[DuePackage]:
                     )
                 )
             )
-            found_versions = versions(session, region.id)
-            for index, protocol in enumerate(found_versions):
-                ends = found_versions[index + 1].since if index + 1 < len(found_versions) else None
-                periods = [
-                    period
-                    for period in due_periods(protocol.every, protocol.since, day, calendar)
-                    if (ends is None or period.start < ends) and period.key not in built
-                ]
-                if not periods:
-                    continue
-                recipients = recipients_of(session, protocol)
-                found.extend(
-                    DuePackage(region, period, recipients, protocol.recipient_title)
-                    for period in periods
-                )
+            for instrument in INSTRUMENTS:
+                found_versions = versions(session, region.id, instrument)
+                for index, protocol in enumerate(found_versions):
+                    following = (
+                        found_versions[index + 1] if index + 1 < len(found_versions) else None
+                    )
+                    ends = following.since if following is not None else None
+                    periods = [
+                        period
+                        for period in due_periods(protocol.every, protocol.since, day, calendar)
+                        if (ends is None or _covered_from(period, calendar) < ends)
+                        and period.key not in built
+                    ]
+                    if not periods:
+                        continue
+                    recipients = recipients_of(session, protocol)
+                    found.extend(
+                        DuePackage(region, period, recipients, protocol.recipient_title)
+                        for period in periods
+                    )
     return found
+
+
+def _covered_from(period: Period, calendar: BusinessCalendar) -> date:
+    """The date a protocol version's ``since`` is compared with: a period's
+    start, an instrument's due day."""
+    return due_on(period, calendar) if period.is_instrument else period.start

@@ -24,6 +24,7 @@ from models.commitments import Acta, Commitment
 from models.evidence import Evidence
 from models.packages import Package
 from models.portal import PublicEvidence, WithheldCommitment
+from models.protocols import ANNUAL_INSTRUMENTS
 from tracking.public import PublicRegion, published_regions
 
 
@@ -84,6 +85,12 @@ def _public_evidence(session: Session, region_ids: list[int]) -> dict[int, set[i
     return found
 
 
+def is_instrument_key(period: str) -> bool:
+    """``2027-ARI``, ``2027-IRAL``: an instrument's package, which has no
+    public version (a projection for the Gobierno Regional, not a report)."""
+    return period.rsplit("-", 1)[-1].lower() in ANNUAL_INSTRUMENTS
+
+
 def public_packages(session: Session, region_slug: str | None = None) -> list[PublicPackage]:
     """The packages of the published regiones (only ``region_slug``'s when
     given; none when it is not published): per región and period the
@@ -121,7 +128,7 @@ def public_packages(session: Session, region_slug: str | None = None) -> list[Pu
     found: list[PublicPackage] = []
     seen: set[tuple[int, str]] = set()
     for row in rows:
-        if (row.region_id, row.period) in seen:
+        if (row.region_id, row.period) in seen or is_instrument_key(row.period):
             continue
         seen.add((row.region_id, row.period))
         found.append(
