@@ -24,10 +24,12 @@ from cli import (
     agenda,
     commitments,
     cycle,
+    evaluation,
     evidence,
     operations,
     portal,
     protocols,
+    territories,
     usage,
     users,
 )
@@ -74,6 +76,8 @@ app.add_typer(actas.app, name="actas")
 cycle.register(app)
 operations.register(app)
 agenda.register(app)
+evaluation.register(app)
+territories.register(app)
 
 
 @app.command("init")

@@ -82,6 +82,17 @@ def list_command(
         typer.echo(f"{count} al {long_date(day)}.")
 
 
+def comunas_words(view: CommitmentView) -> str:
+    """``Ovalle ($10.000.000), Punitaqui ($5.000.000)``: where it lands and
+    the pesos planned in each comuna."""
+    if not view.comunas:
+        return "sin comunas registradas"
+    return ", ".join(
+        comuna.nombre + (f" ({format_clp(comuna.monto)})" if comuna.monto is not None else "")
+        for comuna in view.comunas
+    )
+
+
 @app.command("show")
 def show_command(
     commitment_id: Annotated[
@@ -114,6 +125,7 @@ def show_command(
     rows = [
         ("Región", view.region),
         ("Territorio", view.territorio),
+        ("Comunas", comunas_words(view)),
         ("Acta", acta),
         (
             "Institución",

@@ -29,6 +29,7 @@ from tracking.evidence import report_progress
 from tracking.evidence_store import EvidenceStore
 from tracking.lookup import find_region
 from tracking.protocols import set_protocol
+from tracking.territories import ensure_territory
 from tracking.updates import Change, Report, apply_change, decide
 
 ACTOR = "demo"
@@ -116,6 +117,47 @@ FACTS = (
         Change(status="cumplido", on=date(2026, 7, 24)),
     ),
 )
+
+
+DEMO_TERRITORIES = (
+    # Loa Emprende works with the two Áreas de Desarrollo Indígena of El Loa:
+    # ADI Atacama La Grande (San Pedro de Atacama) and ADI Alto El Loa (the
+    # upper Loa villages of Calama, such as Lasana, and Ollagüe).
+    ("Antofagasta", "Loa Emprende", "Calama, San Pedro de Atacama, Ollagüe"),
+    ("Atacama", "Provincia del Huasco", "Vallenar, Freirina, Huasco, Alto del Carmen"),
+    ("Coquimbo", "Limarí Emprende", "Ovalle, Punitaqui, Monte Patria, Río Hurtado, Combarbalá"),
+    (
+        "O'Higgins",
+        "O'Higgins Emprende",
+        "Navidad, Litueche, La Estrella, Marchigüe, Pichilemu, Paredones, Pumanque, "
+        "Peralillo, Lolol, Chépica",
+    ),
+    (
+        "La Araucanía",
+        "Araucanía Andina",
+        "Vilcún, Cunco, Melipeuco, Victoria, Curacautín, Lonquimay",
+    ),
+    ("Aysén", "Cuenca Lago General Carrera", "Chile Chico, Río Ibáñez"),
+    (
+        "Metropolitana",
+        "Territorio Integrado Poniente",
+        "Cerro Navia, Pudahuel, Quinta Normal, Lo Prado, Quilicura",
+    ),
+)
+"""The demo's territorios and their comunas (../shared/spec/domain.md),
+set before the actas are imported so every commitment is registered with
+its place: the comunas its row names, else its territorio's."""
+
+
+def set_territories(engine: Engine) -> int:
+    """Create the demo territorios with their comunas (those that already
+    have comunas keep them). Returns how many were written."""
+    written = 0
+    with Session(engine) as session:
+        for region, name, comunas in DEMO_TERRITORIES:
+            written += ensure_territory(session, region, name, comunas)
+        session.commit()
+    return written
 
 
 DEMO_PROTOCOLS = (
@@ -277,10 +319,12 @@ def run_cycles(engine: Engine, settings: Settings, days: list[date]) -> list[Cyc
 
 
 def load_demo(engine: Engine, settings: Settings, today: date) -> DemoResult:
-    """Create the schema, import the demo actas, record the demo facts, set
+    """Create the schema and the demo territorios with their comunas, import
+    the demo actas, record the demo facts, set
     three protocols and run the daily cycle over the last few business days
     (which builds and mails the packages due since the protocols began)."""
     init = init_database(engine)
+    set_territories(engine)
     source = resources.files("demo").joinpath("actas_demo.csv")
     with resources.as_file(source) as path:
         imported = import_file(engine, path, actor=ACTOR)

@@ -36,6 +36,7 @@ COLUMNS = (
     Column("programa", False),
     Column("productos", False),
     Column("beneficiarios", False),
+    Column("comunas", False),
 )
 KNOWN = {column.name for column in COLUMNS}
 SILENT = {"texto_fuente"}

@@ -25,8 +25,9 @@ from models.commitments import (
     created_value,
     event_content,
 )
-from models.geography import Region
+from models.geography import CommitmentComuna, Region
 from models.history import CommitmentState
+from models.local_holidays import local_calendar_key
 from models.stages import first_stage_on
 
 CHAINED = (
@@ -71,24 +72,42 @@ def write_commitments(
     ids: Sequence[tuple[int, int, int, int]],
     actor: str,
     now: datetime,
+    places: Sequence[tuple[str, ...]] | None = None,
 ) -> Written:
     """Insert the commitments of ``rows`` that are not stored yet;
     ``ids[i]`` is ``(acta, territorio, institution, responsable)`` of
-    ``rows[i]``."""
+    ``rows[i]`` and ``places[i]`` the CUT codes of its comunas (none when
+    ``places`` is ``None``). Each new commitment gets its comunas
+    (``commitment_comuna``, with the row's stated parts) and the
+    ``local_calendar`` of those comunas, and its due date (and a plazo in
+    business days) is counted with that calendar."""
     result = Written()
+    keys: dict[tuple[str, ...], str] = {}
     iso = dict(session.execute(select(Region.id, Region.iso_code)).all())
     acta_ids = sorted({acta_id for acta_id, _, _, _ in ids})
     stored = _stored_commitments(session, acta_ids)
     new_rows: list[dict[str, Any]] = []
     held_on: dict[tuple[int, int, str], date] = {}
-    for row, (acta_id, territory_id, institution_id, responsable_id) in zip(rows, ids, strict=True):
+    comunas: dict[tuple[int, int, str], tuple[str, ...]] = {}
+    parts: dict[tuple[int, int, str], dict[str, int]] = {}
+    for index, (row, (acta_id, territory_id, institution_id, responsable_id)) in enumerate(
+        zip(rows, ids, strict=True)
+    ):
         identity = (acta_id, institution_id, row.text_key)
+        codes = places[index] if places is not None else ()
+        local = keys.get(codes)
+        if local is None:
+            local = keys[codes] = local_calendar_key(codes)
+        calendar = calendar_for(iso[row.region_id], local)
+        plazo = row.plazo
+        if local and row.plazo_days is not None:
+            plazo = calendar.add(row.held_on, row.plazo_days)
         existing = stored.get(identity)
         if existing is not None:
             result.unchanged += 1
             if (existing.amount, existing.plazo, existing.responsable_id) != (
                 row.amount,
-                row.plazo,
+                plazo,
                 responsable_id,
             ):
                 result.warnings.append(
@@ -97,8 +116,7 @@ def write_commitments(
                     f"{existing.id}» para cambiarlo."
                 )
             continue
-        calendar = calendar_for(iso[row.region_id])
-        due_date = calendar.roll_forward(row.plazo)
+        due_date = calendar.roll_forward(plazo)
         new_rows.append(
             {
                 "acta_id": acta_id,
@@ -115,8 +133,8 @@ def write_commitments(
                 "products": row.products,
                 "beneficiaries": row.beneficiaries,
                 "plazo_text": row.plazo_text,
-                "original_plazo": row.plazo,
-                "plazo": row.plazo,
+                "original_plazo": plazo,
+                "plazo": plazo,
                 "due_date": due_date,
                 "next_stage_on": first_stage_on(due_date, calendar, row.held_on),
                 "status": StoredStatus.PENDIENTE.value,
@@ -129,9 +147,13 @@ def write_commitments(
                 "history_length": 0,
                 "created_at": now,
                 "updated_at": now,
+                "local_calendar": local,
             }
         )
         held_on[identity] = row.held_on
+        comunas[identity] = codes
+        if row.comuna_parts is not None:
+            parts[identity] = dict(row.comuna_parts)
     result.created = len(new_rows)
     if not new_rows:
         return result
@@ -141,9 +163,15 @@ def write_commitments(
     deadlines: list[dict[str, Any]] = []
     states: list[dict[str, Any]] = []
     heads: list[dict[str, Any]] = []
+    places_rows: list[dict[str, Any]] = []
     for values in new_rows:
         identity = (values["acta_id"], values["institution_id"], values["text_key"])
         commitment_id = ids[identity]
+        stated = parts.get(identity, {})
+        places_rows.extend(
+            {"commitment_id": commitment_id, "comuna_code": code, "amount": stated.get(code)}
+            for code in comunas[identity]
+        )
         event = {
             "commitment_id": commitment_id,
             "position": 1,
@@ -195,6 +223,7 @@ def write_commitments(
     insert_rows(session, CommitmentEvent, events)
     insert_rows(session, CommitmentDeadline, deadlines)
     insert_rows(session, CommitmentState, states)
+    insert_rows(session, CommitmentComuna, places_rows)
     commitment = table_of(Commitment)
     session.connection().execute(
         update(commitment)

@@ -22,6 +22,7 @@ from models.commitments import ActaKind
 from models.dates import DateError, parse_date
 from models.money import AmountError, parse_clp
 from models.text import fold, text_key
+from tracking.comunas import ComunaError, ComunaIndex, ComunaList, parse_cell
 
 Progress = Callable[[int, int], None]
 
@@ -38,6 +39,9 @@ class RegionIndex:
 
     by_alias: dict[str, int]
     iso_code: dict[int, str]
+    comunas: ComunaIndex | None = None
+    """The comunas of every región (the ``comunas`` column); without it a
+    row that names comunas is refused."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,13 @@ class CommitmentRow:
     programme: str | None = None
     products: str | None = None
     beneficiaries: int | None = None
+    comunas: tuple[str, ...] = ()
+    """CUT codes the ``comunas`` column names (empty: the territorio's)."""
+    comuna_parts: tuple[tuple[str, int], ...] | None = None
+    """Each comuna's stated part of the amount, when the column gives them."""
+    plazo_days: int | None = None
+    """The plazo in business days ("20 días hábiles"), counted again with
+    the calendar of the commitment's comunas when they have local holidays."""
 
     @functools.cached_property
     def acta_key(self) -> ActaKey:
@@ -103,7 +114,8 @@ class CommitmentRow:
         return (
             self.kind, self.institution_rut, self.responsable_email, self.amount,
             self.source, self.plazo, self.director_email, self.gerente_email,
-            self.programme, self.products, self.beneficiaries,
+            self.programme, self.products, self.beneficiaries, self.comunas,
+            self.comuna_parts,
         )  # fmt: skip
 
 
@@ -240,10 +252,12 @@ def _parse_row(row: _Row, regions: RegionIndex) -> CommitmentRow | None:
         amount = None
     source = row.text("fuente", required=False, max_length=300) or None
     plazo_text, plazo = _parse_plazo(row, held_on, region_id, regions)
+    plazo_days = _plazo_days(plazo_text)
     plazo_text = row.text("plazo_texto", required=False, max_length=MAX_PLAZO_TEXT) or plazo_text
     programme = row.text("programa", required=False, max_length=200) or None
     products = row.text("productos", required=False, max_length=4000, multiline=True) or None
     beneficiaries = _parse_count(row, "beneficiarios")
+    comunas = _parse_comunas(row, region_id, amount, regions)
     if row.errors:
         return None
     assert held_on is not None and region_id is not None and responsable_email is not None
@@ -270,7 +284,29 @@ def _parse_row(row: _Row, regions: RegionIndex) -> CommitmentRow | None:
         programme=programme,
         products=products,
         beneficiaries=beneficiaries,
+        comunas=comunas.codes if comunas else (),
+        comuna_parts=tuple(sorted(comunas.parts.items())) if comunas and comunas.parts else None,
+        plazo_days=plazo_days,
     )
+
+
+def _plazo_days(plazo_text: str) -> int | None:
+    match = _BUSINESS_DAYS.match(fold(plazo_text)) if plazo_text else None
+    return int(match.group(1)) if match else None
+
+
+def _parse_comunas(
+    row: _Row, region_id: int | None, amount: int | None, regions: RegionIndex
+) -> ComunaList | None:
+    """The ``comunas`` cell (:func:`tracking.comunas.parse_cell`)."""
+    text = row.text("comunas", required=False, max_length=4000)
+    if not text or region_id is None:
+        return None
+    try:
+        return parse_cell(regions.comunas, region_id, text, amount)
+    except ComunaError as exc:
+        row.fail("comunas", str(exc))
+        return None
 
 
 def _parse_count(row: _Row, column: str) -> int | None:

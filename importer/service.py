@@ -17,6 +17,7 @@ from importer.reader import Sheet, read_sheet
 from importer.rows import CommitmentRow, Progress, RegionIndex, parse_sheet
 from importer.writer import write_rows
 from models.geography import Region, RegionAlias
+from tracking.comunas import load_comuna_index
 
 
 class ConcurrentImport(Exception):
@@ -41,10 +42,10 @@ class ImportReport:
 
 
 def load_region_index(session: Session) -> RegionIndex:
-    """Every alias of every región, from the database."""
+    """Every alias of every región, and every comuna, from the database."""
     by_alias = dict(session.execute(select(RegionAlias.alias, RegionAlias.region_id)).all())
     iso_code = dict(session.execute(select(Region.id, Region.iso_code)).all())
-    return RegionIndex(by_alias=by_alias, iso_code=iso_code)
+    return RegionIndex(by_alias=by_alias, iso_code=iso_code, comunas=load_comuna_index(session))
 
 
 def import_file(

@@ -20,6 +20,7 @@ from importer.rows import CommitmentRow
 from models.commitments import Acta
 from models.parties import Contact, ContactRole, Institution, Territory
 from models.timestamps import utc_now
+from tracking.territories import NamedPlace, import_places
 
 
 @dataclass
@@ -51,6 +52,9 @@ def write_rows(session: Session, rows: Sequence[CommitmentRow], actor: str) -> W
     institutions = _institutions(session, rows, result, now)
     if result.errors:
         return result
+    places = _places(session, rows, territories, result)
+    if result.errors:
+        return result
     contacts = _contacts(session, rows, territories, institutions, result, now)
     actas = _actas(session, rows, territories, result, now)
     ids = []
@@ -65,11 +69,32 @@ def write_rows(session: Session, rows: Sequence[CommitmentRow], actor: str) -> W
                 contacts[(ContactRole.RESPONSABLE, row.region_id, scope, row.responsable_email)],
             )
         )
-    written = write_commitments(session, rows, ids, actor, now)
+    written = write_commitments(session, rows, ids, actor, now, places)
     result.commitments = written.created
     result.unchanged = written.unchanged
     result.warnings.extend(written.warnings)
     return result
+
+
+def _places(
+    session: Session,
+    rows: Sequence[CommitmentRow],
+    territories: dict[tuple[int, str], int],
+    result: WriteResult,
+) -> list[tuple[str, ...]]:
+    """The comunas of each row's commitment (see :func:`tracking.territories.import_places`)."""
+    places = import_places(
+        session,
+        [
+            NamedPlace(
+                row.row, territories[(row.region_id, row.territory_key)], row.territory, row.comunas
+            )
+            for row in rows
+        ],
+    )
+    result.errors.extend(RowError(number, "comunas", message) for number, message in places.errors)
+    result.warnings.extend(places.notices)
+    return places.codes
 
 
 def _territories(

@@ -77,6 +77,7 @@ def due_query(day: date) -> Any:
             Commitment.due_date,
             Commitment.status,
             Commitment.reported_on,
+            Commitment.local_calendar,
             Acta.held_on,
             Acta.kind,
             Acta.instance,
@@ -133,6 +134,7 @@ def _due(connection: Connection, day: date) -> list[DueCommitment]:
             status=row.status,
             reported_on=row.reported_on,
             returned=returns.get(row.id),
+            local_calendar=row.local_calendar,
         )
         for row in rows
     ]

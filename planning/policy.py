@@ -73,6 +73,8 @@ class DueCommitment:
     status: str = "pendiente"
     reported_on: date | None = None
     returned: Returned | None = None
+    local_calendar: str = ""
+    """The commitment's local holidays (``Commitment.local_calendar``)."""
 
 
 @dataclass(frozen=True)
@@ -204,9 +206,9 @@ def plan_day(
     plan = DayPlan()
     digests: dict[str, Digest] = {}
     for commitment in due:
-        calendar = calendar_for(commitment.region_iso)
+        calendar = calendar_for(commitment.region_iso, commitment.local_calendar)
         if not calendar.is_business_day(day):
-            continue  # nothing is sent on a non-business day of the región
+            continue  # nothing is sent on a non-business day of the commitment's place
         if commitment.status == "informado":
             lines = _verification(commitment, day, sent, calendar, plan)
         else:

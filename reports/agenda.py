@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from config.i18n import plural
-from models.calendar import BusinessCalendar
+from models.calendar import BusinessCalendar, calendar_for
 from models.commitments import OPEN_STATUSES, STATUS_LABELS, Status, acta_label
 from models.dates import format_long
 from tracking.history import event_label, event_value
@@ -260,7 +260,10 @@ def build_agenda(
     since, from_acta = previous_session(acta_dates, day)
     items: list[AgendaItem] = []
     fulfilled: list[FulfilledItem] = []
+    region_calendar = calendar
     for view in views:
+        # Days late count in the commitment's own place (its local holidays).
+        calendar = calendar_for(region_calendar.subdivision, view.calendario_local)
         if view.estado in OPEN_STATUSES:
             section = _section(view, day, following)
             late = calendar.between(view.vencimiento, day) if section is Section.OVERDUE else 0

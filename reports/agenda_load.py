@@ -128,6 +128,7 @@ def load_agenda(
         last_facts(session, territory.id, day),
         list(acta_dates),
         day=day,
+        # The región's calendar: build_agenda counts each commitment in its place's.
         calendar=calendar_for(territory.region_iso),
         next_session=next_session,
     )

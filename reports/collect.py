@@ -24,7 +24,7 @@ from models.commitments import Acta, Commitment, CommitmentEvent, acta_label
 from models.evidence import Evidence
 from models.history import Fact, initial_state, replay
 from models.parties import Institution, Territory
-from reports.figures import Agreement, CommitmentFact, EvidenceRef, Rectification
+from reports.figures import Agreement, CommitmentFact, EvidenceRef, Rectification, own_calendar
 
 CHUNK = 2000
 
@@ -115,6 +115,7 @@ def commitment_facts(
             Commitment.original_plazo,
             Commitment.history_length,
             Commitment.history_head,
+            Commitment.local_calendar,
         )
         .join(Acta, Acta.id == Commitment.acta_id)
         .join(Territory, Territory.id == Commitment.territory_id)
@@ -140,7 +141,8 @@ def commitment_facts(
                 facts = [
                     Fact(e.effective_on, e.position, e.field, e.new_value, e.actor) for e in history
                 ]
-                start = initial_state(row.original_plazo, calendar)
+                place = own_calendar(calendar, row.local_calendar)
+                start = initial_state(row.original_plazo, place)
                 agreements: list[Agreement] = [(row.held_on, 0, row.original_plazo, None)]
                 agreements += [
                     (
@@ -163,10 +165,11 @@ def commitment_facts(
                     products=row.products,
                     beneficiaries=row.beneficiaries,
                     amount=row.amount,
-                    intervals=tuple(replay(start, row.held_on, facts, calendar)),
+                    intervals=tuple(replay(start, row.held_on, facts, place)),
                     agreements=tuple(sorted(agreements)),
                     evidence=tuple(by_acta.get(row.acta_id, []) + own.get(row.id, [])),
                     chain=(row.history_length, row.history_head),
+                    local_calendar=row.local_calendar,
                 )
 
 

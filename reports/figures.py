@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from models.calendar import BusinessCalendar
+from models.calendar import BusinessCalendar, calendar_for
 from models.commitments import STATUS_LABELS, Status, status_on
 from models.history import Interval, State, state_on
 from reports.periods import Period
@@ -71,6 +71,15 @@ class CommitmentFact:
     agreements: tuple[Agreement, ...] = ()
     evidence: tuple[EvidenceRef, ...] = ()
     chain: tuple[int, str] = (0, "")
+    local_calendar: str = ""
+    """The commitment's local holidays: its business days are those of
+    ``calendar_for(región, local_calendar)``."""
+
+
+def own_calendar(calendar: BusinessCalendar, local: str) -> BusinessCalendar:
+    """The calendar of a commitment whose región's calendar is ``calendar``
+    and whose local holidays are ``local``."""
+    return calendar_for(calendar.subdivision, local) if local else calendar
 
 
 VERIFICATION_WORDS = {
@@ -213,7 +222,10 @@ def compute_figures(
     rectifications: Iterable[Rectification] = (),
 ) -> PeriodFigures:
     """Every figure of the package. ``facts`` may be a stream; commitments
-    whose acta is after the period's end are not part of it."""
+    whose acta is after the period's end are not part of it. ``calendar``
+    is the región's; each commitment's status and days late are counted in
+    its own place's calendar (:func:`own_calendar`)."""
+    region_calendar = calendar
     figures = PeriodFigures(period, rectifications=list(rectifications))
     end = period.end
     for fact in facts:
@@ -221,6 +233,7 @@ def compute_figures(
             continue
         state = state_on(fact.intervals, end)
         assert state is not None  # an acta on or before the end has a state
+        calendar = own_calendar(region_calendar, fact.local_calendar)
         status = status_on(
             stored=state.status,
             due_date=state.due_date,

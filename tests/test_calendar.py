@@ -46,8 +46,11 @@ def test_regional_holidays_follow_the_subdivision() -> None:
     # Asalto y Toma del Morro de Arica, 7 June 2027 (a Monday): Arica only.
     assert not calendar_for("AP").is_business_day(date(2027, 6, 7))
     assert calendar_for("AN").is_business_day(date(2027, 6, 7))
-    # Nacimiento del Prócer (Chillán), 20 August 2026 (a Thursday): Ñuble only.
-    assert not calendar_for("NB").is_business_day(date(2026, 8, 20))
+    # Nacimiento del Prócer, 20 August 2026 (a Thursday): Ley 20.768 gives it
+    # to the comunas of Chillán and Chillán Viejo only, not to all of Ñuble.
+    assert not calendar_for("NB", "ley-20768").is_business_day(date(2026, 8, 20))
+    assert "Chillán" in (calendar_for("NB", "ley-20768").holiday_name(date(2026, 8, 20)) or "")
+    assert calendar_for("NB").is_business_day(date(2026, 8, 20))
     assert calendar_for("RM").is_business_day(date(2026, 8, 20))
     assert "Morro" in (calendar_for("AP").holiday_name(date(2027, 6, 7)) or "")
 
@@ -146,7 +149,7 @@ def _brute_between(calendar: BusinessCalendar, start: date, end: date) -> int:
 )
 def test_a_fresh_calendar_counts_like_the_library(order: list[tuple[date, int]]) -> None:
     calendar = BusinessCalendar("AN")  # not the shared one: its table starts empty
-    assert repr(calendar) == "BusinessCalendar('AN')"
+    assert repr(calendar) == "BusinessCalendar('AN', '')"
     library = calendar._holidays
     for start, days in order:
         expected = library.get_nth_working_day(start, days)

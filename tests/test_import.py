@@ -208,14 +208,23 @@ def test_region_forms(engine: Engine, tmp_path: Path, region: str, region_id: in
 
 
 def test_business_days_follow_the_region(engine: Engine, tmp_path: Path) -> None:
-    """20 August 2026 is a holiday in Ñuble only."""
+    """20 August 2026 is a holiday in Chillán and Chillán Viejo (Ley 20.768),
+    not in the rest of Ñuble nor elsewhere: "1 día hábil" from 19 August
+    counts in the commitment's own comunas."""
     rows = [
-        row(region="Ñuble", acta_fecha="2026-08-19", plazo="1 día hábil", compromiso="a"),
-        row(region="RM", acta_fecha="2026-08-19", plazo="1 día hábil", compromiso="b"),
-    ]
-    run(engine, write_csv(tmp_path / "a.csv", rows))
-    plazos = {c.region_id: c.plazo for c in commitments(engine)}
-    assert plazos == {16: date(2026, 8, 21), 13: date(2026, 8, 20)}
+        row(region="Ñuble", acta_fecha="2026-08-19", plazo="1 día hábil", compromiso="a",
+            comunas="Chillán"),
+        row(region="Ñuble", acta_fecha="2026-08-19", plazo="1 día hábil", compromiso="b",
+            comunas="San Carlos"),
+        row(region="RM", acta_fecha="2026-08-19", plazo="1 día hábil", compromiso="c"),
+    ]  # fmt: skip
+    run(engine, write_csv(tmp_path / "a.csv", rows, header=[*HEADER, "comunas"]))
+    plazos = {c.text: (c.region_id, c.plazo) for c in commitments(engine)}
+    assert plazos == {
+        "a": (16, date(2026, 8, 21)),
+        "b": (16, date(2026, 8, 20)),
+        "c": (13, date(2026, 8, 20)),
+    }
 
 
 def test_due_date_on_a_holiday_moves_to_the_next_business_day(

@@ -6,7 +6,8 @@ What is found, per commitment: an entry changed, removed or inserted
 whose last entry is not the head kept on the commitment (the last entries
 were removed); commitment data that is not what its ``created`` entry says
 (an amount or a text edited in place); a state (status, amounts, dates)
-that is not what the history replays to; an evidence row that does not
+that is not what the history replays to; a local calendar that is not the
+one its comunas give (it moves due dates); an evidence row that does not
 match its history entry; an evidence file whose bytes no longer hash to
 the stored SHA-256, or that is gone. Acta evidence has its own chain per
 acta. A package's manifest can be checked too: every chain head it carries
@@ -30,8 +31,10 @@ from models.calendar import calendar_for
 from models.chain import Link, verify_chain
 from models.commitments import Acta, Commitment, CommitmentEvent, commitment_created_value
 from models.evidence import Evidence
-from models.geography import Region
+from models.geography import CommitmentComuna, Region
 from models.history import CommitmentState, Interval, State
+from models.local_holidays import local_calendar_key
+from tracking.comunas import shown
 from tracking.evidence_store import EvidenceStore
 from tracking.record import current_state, facts_of, replay_commitment
 
@@ -94,8 +97,17 @@ def _check_commitment(
     events: Sequence[CommitmentEvent],
     stored: Sequence[CommitmentState],
     evidence: Sequence[Evidence],
+    comunas: Sequence[str] = (),
 ) -> list[str]:
     problems: list[str] = []
+    local = local_calendar_key(comunas)
+    if commitment.local_calendar != local:
+        kept = shown(commitment.local_calendar) or "ninguno"
+        problems.append(
+            f"su calendario de feriados locales («{kept}») "
+            f"no es el de sus comunas («{local or 'ninguno'}»): el calendario o las comunas "
+            "se cambiaron por fuera del registro"
+        )
     links = [Link(e.position, e.chain_content(), e.previous_hash, e.hash) for e in events]
     problems.extend(b.message for b in verify_chain(links))
     length = events[-1].position if events else 0
@@ -110,7 +122,8 @@ def _check_commitment(
         problems.append("falta la entrada de registro del acta")
     elif created[0].new_value != commitment_created_value(commitment):
         problems.append("los datos del compromiso no coinciden con los registrados en el acta")
-    calendar = calendar_for(iso)
+    # Replayed with the calendar its comunas give, not a tampered one.
+    calendar = calendar_for(iso, local)
     intervals = replay_commitment(commitment, acta_date, calendar, facts_of(events))
     if intervals[-1].state != current_state(commitment):
         problems.append("el estado del compromiso no es el que resulta de su historial")
@@ -160,12 +173,14 @@ def audit(engine: Engine, store: EvidenceStore) -> AuditReport:
             states = _grouped(session, CommitmentState, CommitmentState.commitment_id, ids,
                               CommitmentState.valid_from)  # fmt: skip
             evidence = _grouped(session, Evidence, Evidence.commitment_id, ids, Evidence.id)
+            places = _grouped(session, CommitmentComuna, CommitmentComuna.commitment_id, ids,
+                              CommitmentComuna.comuna_code)  # fmt: skip
         for commitment, acta_date, iso in rows:
             report.commitments += 1
             report.entries += len(events[commitment.id])
             for message in _check_commitment(
                 commitment, acta_date, iso, events[commitment.id], states[commitment.id],
-                evidence[commitment.id],
+                evidence[commitment.id], [row.comuna_code for row in places[commitment.id]],
             ):  # fmt: skip
                 report.problems.append(Problem(f"compromiso N° {commitment.id}", message))
     _check_actas(engine, report)

@@ -3,7 +3,8 @@ commitment with its whole history. Every field of a commitment on a date D
 comes from the one reconstruction of :mod:`models.history` (its stored
 intervals, ``commitment_state``); when no fact is dated after D the
 commitment rows already hold it. The status filter runs in SQL, with each
-región's own "due soon" horizon (its holidays differ)."""
+región's own "due soon" horizon (its holidays differ), and a place's own
+where its local holidays change it (:func:`tracking.comunas.due_soon_horizons`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from sqlmodel import Session
 
 from models.calendar import calendar_for
 from models.commitments import (
-    DUE_SOON_BUSINESS_DAYS,
     Acta,
     Commitment,
     CommitmentEvent,
@@ -30,6 +30,7 @@ from models.dates import DateError, check_range, format_long
 from models.geography import Region
 from models.history import CommitmentState
 from models.parties import Contact, Institution, Territory
+from tracking.comunas import ComunaPart, commitment_places, due_soon_horizons
 from tracking.errors import InvalidChange, NotFound
 from tracking.evidence import EvidenceView, evidence_for
 from tracking.lookup import find_institution, find_region, find_territories
@@ -68,6 +69,10 @@ class CommitmentView:
     verificado_por: str | None
     sobre_ejecucion: bool
     evidencias: tuple[EvidenceView, ...]
+    comunas: tuple[ComunaPart, ...] = ()
+    """Where the commitment lands, fixed when it was registered."""
+    calendario_local: str = ""
+    """Its local holidays (``Commitment.local_calendar``)."""
 
     def record(self) -> dict[str, Any]:
         """JSON-ready: dates as ``YYYY-MM-DD``, amounts as integers."""
@@ -77,6 +82,7 @@ class CommitmentView:
             out[name] = value.isoformat() if isinstance(value, date) else value
         out["estado"] = str(self.estado)
         out["evidencias"] = [evidence.record() for evidence in self.evidencias]
+        out["comunas"] = [comuna.record() for comuna in self.comunas]
         return out
 
 
@@ -165,6 +171,7 @@ def _view(
     state: Commitment | CommitmentState | None,
     day: date,
     evidence: Sequence[EvidenceView] = (),
+    comunas: tuple[ComunaPart, ...] = (),
 ) -> CommitmentView:
     assert commitment.id is not None and acta.id is not None
     held = state or commitment
@@ -197,7 +204,7 @@ def _view(
             fulfilled_on=held.fulfilled_on,
             cancelled_on=held.cancelled_on,
             day=day,
-            calendar=calendar_for(region.iso_code),
+            calendar=calendar_for(region.iso_code, commitment.local_calendar),
         ),
         cumplido_el=held.fulfilled_on,
         cancelado_el=held.cancelled_on,
@@ -206,6 +213,8 @@ def _view(
         verificado_por=held.verified_by,
         sobre_ejecucion=over,
         evidencias=tuple(evidence),
+        comunas=comunas,
+        calendario_local=commitment.local_calendar,
     )
 
 
@@ -234,13 +243,17 @@ def _status_condition(
     is_open = and_(~fulfilled, ~cancelled, ~reported)
     if status is Status.VENCIDO:
         return and_(is_open, due < day)
+    base, special = due_soon_horizons(session, day)
     horizons = [
-        and_(
-            Commitment.region_id == region_id,
-            due <= calendar_for(iso_code).add(day, DUE_SOON_BUSINESS_DAYS),
-        )
-        for region_id, iso_code in session.execute(select(Region.id, Region.iso_code))
+        and_(Commitment.region_id == region_id, Commitment.local_calendar == key, due <= horizon)
+        for (region_id, key), horizon in special.items()
     ]
+    for region_id, horizon in base.items():
+        own = [key for (other, key) in special if other == region_id]
+        condition = and_(Commitment.region_id == region_id, due <= horizon)
+        if own:
+            condition = and_(condition, Commitment.local_calendar.not_in(own))  # type: ignore[attr-defined]
+        horizons.append(condition)
     due_soon = or_(false(), *horizons)
     if status is Status.POR_VENCER:
         return and_(is_open, due >= day, due_soon)
@@ -319,8 +332,15 @@ def list_commitments(
         query = query.limit(limit)
     rows = session.execute(query).all()
     evidence = evidence_for(session, [row[0].id for row in rows], day)
+    places = commitment_places(session, {row[0].id: row[0].amount for row in rows})
     return [
-        _view(*row[:6], row[6] if len(row) > 6 else None, day, evidence.get(row[0].id, ()))
+        _view(
+            *row[:6],
+            row[6] if len(row) > 6 else None,
+            day,
+            evidence.get(row[0].id, ()),
+            places.get(row[0].id, ()),
+        )
         for row in rows
     ]
 
@@ -367,7 +387,8 @@ def get_commitment(
         for event in events
     ]
     evidence = evidence_for(session, [commitment_id], day).get(commitment_id, ())
-    return _view(*row, day, evidence), history
+    places = commitment_places(session, {commitment_id: row[0].amount}).get(commitment_id, ())
+    return _view(*row, day, evidence, places), history
 
 
 __all__ = ["CommitmentView", "EventView", "Filters", "get_commitment", "list_commitments"]

@@ -135,7 +135,7 @@ def load(session: Session, commitment_id: int) -> Loaded:
     return Loaded(
         commitment,
         acta_date,
-        calendar_for(iso),
+        calendar_for(iso, commitment.local_calendar),
         events,
         closed_periods(session, commitment.region_id),
     )

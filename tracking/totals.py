@@ -13,9 +13,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
-from models.calendar import calendar_for
 from models.commitments import (
-    DUE_SOON_BUSINESS_DAYS,
     Commitment,
     Status,
     StoredStatus,
@@ -23,6 +21,7 @@ from models.commitments import (
 from models.geography import Region
 from models.history import CommitmentState
 from models.parties import Institution, Territory
+from tracking.comunas import due_soon_horizons
 from tracking.queries import (
     Filters,
     StateSource,
@@ -47,6 +46,19 @@ class TerritoryTotal:
     executed: int
 
 
+def horizon_column(session: Session, day: date, region: Any, local: Any | None) -> Any:
+    """SQL for the "due soon" cut-off on ``day`` of each row's place: its
+    región's, or its ``(región, local_calendar)``'s where a local holiday
+    moves it (``local`` is then required; ``None`` when the rows were not
+    grouped by local calendar because no place's cut-off differs)."""
+    base, special = due_soon_horizons(session, day)
+    by_region = case(base, value=region)
+    if not special or local is None:
+        return by_region
+    whens = [(and_(region == r, local == key), horizon) for (r, key), horizon in special.items()]
+    return case(*whens, else_=by_region)
+
+
 def status_column(session: Session, day: date, source: StateSource) -> Any:
     """SQL for the status on ``day`` (its value, labelled ``estado``) over
     the state read from ``source``, with the rules of :func:`status_on`."""
@@ -54,13 +66,7 @@ def status_column(session: Session, day: date, source: StateSource) -> Any:
     # The branches are tried in order, so each can rely on the ones before
     # (open, not overdue); "por vencer" is one lookup of the región's
     # horizon instead of an OR over the 16 regiones.
-    horizon = case(
-        {
-            region_id: calendar_for(iso_code).add(day, DUE_SOON_BUSINESS_DAYS)
-            for region_id, iso_code in session.execute(select(Region.id, Region.iso_code))
-        },
-        value=Commitment.region_id,
-    )
+    horizon = horizon_column(session, day, Commitment.region_id, Commitment.local_calendar)
     return case(
         (_status_condition(session, Status.CUMPLIDO, day, source), Status.CUMPLIDO.value),
         (_status_condition(session, Status.CANCELADO, day, source), Status.CANCELADO.value),
@@ -87,12 +93,8 @@ def _figures_status(session: Session, day: date, lines: Any) -> Any:
     """:func:`status_column` over the grouped state columns of ``lines``
     (a subquery with region_id, status, due_date, fulfilled_on and
     cancelled_on), with the rules of :func:`status_on`."""
-    horizon = case(
-        {
-            region_id: calendar_for(iso_code).add(day, DUE_SOON_BUSINESS_DAYS)
-            for region_id, iso_code in session.execute(select(Region.id, Region.iso_code))
-        },
-        value=lines.c.region_id,
+    horizon = horizon_column(
+        session, day, lines.c.region_id, getattr(lines.c, "local_calendar", None)
     )
     return case(
         (
@@ -128,6 +130,10 @@ def status_totals(session: Session, filters: Filters, day: date) -> list[Territo
         source.fulfilled_on.label("fulfilled_on"),
         source.cancelled_on.label("cancelled_on"),
     ]
+    if due_soon_horizons(session, day)[1]:
+        # A local holiday changes some place's cut-off: group by the local
+        # calendar too (it is not in ix_commitment_figures, so only then).
+        keys.append(Commitment.local_calendar.label("local_calendar"))  # type: ignore[attr-defined]
     query = select(
         *keys,
         func.count().label("n"),

@@ -49,6 +49,7 @@ LABELS = {
     "compromiso": "Compromiso", "monto": "Monto (pesos)", "fuente": "Fuente del financiamiento",
     "plazo": "Plazo (fecha o «N días hábiles»)", "plazo_texto": "Plazo según el acta",
     "programa": "Programa", "productos": "Productos", "beneficiarios": "Beneficiarios (personas)",
+    "comunas": "Comunas (nombres o códigos CUT)",
 }  # fmt: skip
 STATE_TEXT = {
     Found.FOUND.value: "encontrado en el acta",
