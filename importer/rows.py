@@ -10,16 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from email_validator import EmailNotValidError, validate_email
 from stdnum.cl import rut as cl_rut
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
-from importer.columns import HeaderMap, header_errors, match_header
+from importer.cells import RowCells
+from importer.columns import header_errors, match_header
 from importer.errors import ImportFailed, RowError
 from importer.reader import Sheet
 from models.calendar import calendar_for
 from models.commitments import ActaKind
-from models.dates import DateError, parse_date
 from models.money import AmountError, parse_clp
 from models.text import fold, text_key
 from tracking.comunas import ComunaError, ComunaIndex, ComunaList, parse_cell
@@ -27,7 +26,6 @@ from tracking.comunas import ComunaError, ComunaIndex, ComunaList, parse_cell
 Progress = Callable[[int, int], None]
 
 _BUSINESS_DAYS = re.compile(r"^(\d{1,4})\s*dias?\s+habil(es)?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _KINDS = {fold(kind.value): kind.value for kind in ActaKind}
 MAX_PLAZO_DAYS = 1000
 MAX_PLAZO_TEXT = 100  # plazo_texto: the deadline's words as the acta wrote them
@@ -126,92 +124,13 @@ class ParsedFile:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-class _Row:
-    """Accessor for one row's cells that records errors by column."""
-
-    def __init__(self, number: int, cells: list[object], header: HeaderMap) -> None:
-        self.number = number
-        self.cells = cells
-        self.header = header
-        self.errors: list[RowError] = []
-
-    def raw(self, column: str) -> object:
-        position = self.header.positions.get(column)
-        if position is None or position >= len(self.cells):
-            return None
-        value = self.cells[position]
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
-
-    def fail(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.number, column, message))
-
-    def text(self, column: str, *, required: bool, max_length: int, multiline: bool = False) -> str:
-        value = self.raw(column)
-        if value is None:
-            if required:
-                self.fail(column, "no puede estar vacío")
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = str(value).strip()
-        if _CONTROL.search(text.replace("\r\n", "\n").replace("\r", "\n")):
-            self.fail(column, "contiene caracteres de control; bórrelos de la celda")
-            return ""
-        if multiline:
-            text = "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
-        else:
-            text = " ".join(text.split())
-        if len(text) > max_length:
-            self.fail(column, f"tiene {len(text)} caracteres; el máximo es {max_length}")
-            return ""
-        return text
-
-    def date(self, column: str) -> date | None:
-        value = self.raw(column)
-        if value is None:
-            self.fail(column, "no puede estar vacío")
-            return None
-        return self.to_date(column, value)
-
-    def to_date(self, column: str, value: object, hint: str = "") -> date | None:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            from openpyxl.utils.datetime import from_excel
-
-            # A date cell saved without its number format: an Excel serial.
-            if 1 <= value < 2958466:
-                value = from_excel(value)
-        try:
-            day = parse_date(value)
-        except DateError as exc:
-            self.fail(column, str(exc) + hint)
-            return None
-        return day
-
-    def email(self, column: str, *, required: bool) -> str | None:
-        value = self.text(column, required=required, max_length=254)
-        if not value:
-            return None
-        try:
-            return _normalize_email(value)
-        except EmailNotValidError:
-            self.fail(column, f"«{value}» no es un correo electrónico válido")
-            return None
-
-
-@functools.lru_cache(maxsize=65536)
-def _normalize_email(value: str) -> str:
-    return validate_email(value, check_deliverability=False).normalized.lower()
-
-
 @functools.lru_cache(maxsize=65536)
 def _normalize_rut(value: str) -> str:
     cl_rut.validate(value)
     return cl_rut.format(value)
 
 
-def _parse_row(row: _Row, regions: RegionIndex) -> CommitmentRow | None:
+def _parse_row(row: RowCells, regions: RegionIndex) -> CommitmentRow | None:
     region_text = row.text("region", required=True, max_length=120)
     region_id = regions.by_alias.get(fold(region_text)) if region_text else None
     if region_text and region_id is None:
@@ -296,7 +215,7 @@ def _plazo_days(plazo_text: str) -> int | None:
 
 
 def _parse_comunas(
-    row: _Row, region_id: int | None, amount: int | None, regions: RegionIndex
+    row: RowCells, region_id: int | None, amount: int | None, regions: RegionIndex
 ) -> ComunaList | None:
     """The ``comunas`` cell (:func:`tracking.comunas.parse_cell`)."""
     text = row.text("comunas", required=False, max_length=4000)
@@ -309,7 +228,7 @@ def _parse_comunas(
         return None
 
 
-def _parse_count(row: _Row, column: str) -> int | None:
+def _parse_count(row: RowCells, column: str) -> int | None:
     """A whole, non-negative number (a cell or text like ``1.200``)."""
     value = row.raw(column)
     if value is None:
@@ -325,7 +244,7 @@ def _parse_count(row: _Row, column: str) -> int | None:
 
 
 def _parse_plazo(
-    row: _Row, held_on: date | None, region_id: int | None, regions: RegionIndex
+    row: RowCells, held_on: date | None, region_id: int | None, regions: RegionIndex
 ) -> tuple[str, date | None]:
     value = row.raw("plazo")
     if value is None:
@@ -373,7 +292,7 @@ def parse_sheet(sheet: Sheet, regions: RegionIndex, progress: Progress | None = 
             progress(done, total)
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             continue
-        row = _Row(number, cells, header)
+        row = RowCells(number, cells, header)
         result = _parse_row(row, regions)
         errors.extend(row.errors)
         if result is None:
