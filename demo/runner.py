@@ -21,7 +21,7 @@ from models.accounts import User
 from models.calendar import calendar_for
 from models.commitments import Commitment, CommitmentEvent
 from models.parties import Contact, Institution
-from models.protocols import Protocol
+from models.protocols import Protocol, instrument_of
 from models.schema import InitResult, init_database
 from models.text import fold, text_key
 from tracking.accounts import add_user
@@ -164,16 +164,24 @@ DEMO_PROTOCOLS = (
     ("Antofagasta", ["gobernacion@gore-antofagasta.cl.example"], "quarter", date(2026, 7, 1)),
     ("Coquimbo", ["gobernacion@gore-coquimbo.cl.example"], "quarter", date(2026, 7, 1)),
     ("Metropolitana", ["planificacion@gore-rm.cl.example"], "month", date(2026, 10, 1)),
+    # The year's instruments of Coquimbo: its ARI in April, its IRAL in December.
+    ("Coquimbo", ["planificacion@gore-coquimbo.cl.example"], "ari", date(2026, 7, 1)),
+    ("Coquimbo", ["planificacion@gore-coquimbo.cl.example"], "iral", date(2026, 7, 1)),
 )
 
 
 def set_protocols(engine: Engine) -> int:
-    """The demo's agreements with three regional governments (once)."""
+    """The demo's agreements with three regional governments, and
+    Coquimbo's ARI and IRAL protocols (each once)."""
     created = 0
     with Session(engine) as session:
         for region, recipients, every, since in DEMO_PROTOCOLS:
             found = find_region(session, region)
-            exists = session.scalars(select(Protocol.id).where(Protocol.region_id == found.id))
+            exists = session.scalars(
+                select(Protocol.id).where(
+                    Protocol.region_id == found.id, Protocol.instrument == instrument_of(every)
+                )
+            )
             if exists.first() is None:
                 set_protocol(
                     session, region_text=region, recipients=recipients, every=every,

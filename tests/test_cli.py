@@ -221,10 +221,10 @@ def test_protocol_set_and_list(ready: Cli) -> None:
 def test_demo_is_idempotent(cli: Cli) -> None:
     first = cli("demo")
     assert first.returncode == 0, first.stderr
-    assert "30 compromisos" in first.stdout and "$15.000.000" in first.stdout
+    assert "32 compromisos" in first.stdout and "$15.000.000" in first.stdout
     assert "correos enviados" in first.stdout
     # Status words are the labels, with counts that agree.
-    summary = next(line for line in first.stdout.splitlines() if line.startswith("30 compromisos:"))
+    summary = next(line for line in first.stdout.splitlines() if line.startswith("32 compromisos:"))
     assert "vencidos" in summary and "por_vencer" not in summary and "cumplido," not in summary
     assert "gerente.loa@demo.cumple.cl (gerente), contraseña demo-cumple-2026" in first.stdout
     assert list((cli.folder / "var" / "mail").rglob("*.eml"))
@@ -235,7 +235,7 @@ def test_demo_is_idempotent(cli: Cli) -> None:
     assert "Los datos de demostración ya estaban cargados" in second.stdout
     assert "Aviso" not in second.stdout and "fila 20" not in second.stdout
     records = cli.json("commitments", "list")
-    assert len(records) == 30
+    assert len(records) == 32
     regions = {r["region"] for r in records}
     assert len(regions) >= 6
     assert any(r["monto"] is None for r in records)

@@ -63,5 +63,5 @@ def test_wheel_installs_a_working_cumple(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "30 compromisos" in result.stdout
+    assert "32 compromisos" in result.stdout
     assert (work / "var" / "cumple.db").exists()
