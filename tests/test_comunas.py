@@ -99,19 +99,17 @@ def _counts(engine: Engine) -> tuple[int, int, int]:
         )
 
 
-def test_import_sets_the_territory_and_the_commitments(
-    sqlite_engine: Engine, tmp_path: Path
-) -> None:
+def test_import_sets_the_territory_and_the_commitments(engine: Engine, tmp_path: Path) -> None:
     rows = [
         _limari("a", "Ovalle: $10.000.000; Punitaqui: $5.000.000"),
         _limari("b", "Río Hurtado"),
         _limari("c"),  # none named: the territorio's, as the import leaves it
     ]
-    report = import_file(sqlite_engine, write_csv(tmp_path / "a.csv", rows, header=COLUMNS),
+    report = import_file(engine, write_csv(tmp_path / "a.csv", rows, header=COLUMNS),
                          actor="prueba")  # fmt: skip
     assert any("Limarí Emprende" in w and "Ovalle, Punitaqui, Río Hurtado" in w
                for w in report.warnings)  # fmt: skip
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         territory = set(session.scalars(select(TerritoryComuna.comuna_code)))
         places = {
             (text_, code, amount)
@@ -128,12 +126,12 @@ def test_import_sets_the_territory_and_the_commitments(
     }  # fmt: skip
     # Now that the territorio has comunas, a row must stay inside them.
     with pytest.raises(ImportFailed) as caught:
-        import_file(sqlite_engine, write_csv(tmp_path / "b.csv", [_limari("d", "Combarbalá")],
+        import_file(engine, write_csv(tmp_path / "b.csv", [_limari("d", "Combarbalá")],
                                              header=COLUMNS), actor="prueba")  # fmt: skip
     message = str(caught.value.errors[0])
     assert "fila 2" in message and "comunas" in message
     assert "Combarbalá no es comuna del territorio «Limarí Emprende»" in message
-    assert _counts(sqlite_engine) == (3, 6, 3)
+    assert _counts(engine) == (3, 6, 3)
 
 
 def test_import_mistakes_write_nothing(sqlite_engine: Engine, tmp_path: Path) -> None:

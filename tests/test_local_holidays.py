@@ -101,7 +101,7 @@ def _ñuble(text: str, plazo: str, comunas: str = "", **extra: object) -> dict[s
                acta_fecha=f"{plazo[:4]}-06-15", comunas=comunas, **extra)  # fmt: skip
 
 
-def test_due_dates_through_the_import(sqlite_engine: Engine, tmp_path: Path) -> None:
+def test_due_dates_through_the_import(engine: Engine, tmp_path: Path) -> None:
     rows = [
         _ñuble(f"{place} {year}", f"{year}-08-20", comunas)
         for year in (2014, 2015, 2026)
@@ -112,8 +112,8 @@ def test_due_dates_through_the_import(sqlite_engine: Engine, tmp_path: Path) -> 
             ("Chillán Viejo", "chillan viejo; 16101"),
         )
     ]
-    _import(sqlite_engine, tmp_path / "a.csv", rows)
-    with Session(sqlite_engine) as session:
+    _import(engine, tmp_path / "a.csv", rows)
+    with Session(engine) as session:
         stored = {
             c.text: (c.due_date, c.local_calendar) for c in session.scalars(select(Commitment))
         }
