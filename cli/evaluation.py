@@ -4,6 +4,7 @@ or PDF)."""
 
 from __future__ import annotations
 
+import errno
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -25,13 +26,31 @@ class EvaluationFormat(StrEnum):
 
 
 def _checked_out(out: Path) -> None:
-    """``--out`` must name a .docx or .pdf file in an existing folder."""
-    if out.suffix.lower() not in (".docx", ".pdf"):
-        raise UserError(f"--out: «{out.name}» debe terminar en .docx o .pdf.")
+    """``--out`` must name a .docx or .pdf file in an existing folder (an
+    existing file is replaced whole, and the command says so)."""
     if out.is_dir():
         raise UserError(f"--out: «{out}» es una carpeta; indique un archivo .docx o .pdf.")
+    if out.suffix.lower() not in (".docx", ".pdf"):
+        raise UserError(f"--out: «{out.name}» debe terminar en .docx o .pdf.")
+    if out.exists() and not out.is_file():
+        raise UserError(f"--out: «{out}» existe y no es un archivo común.")
     if not out.parent.is_dir():
         raise UserError(f"--out: la carpeta «{out.parent}» no existe; créela primero.")
+
+
+WRITE_ERRORS = {
+    errno.EACCES: "sin permiso para escribir allí",
+    errno.EPERM: "sin permiso para escribir allí",
+    errno.EROFS: "el disco es de solo lectura",
+    errno.ENOSPC: "no queda espacio en el disco",
+    errno.ENOENT: "la carpeta no existe o no admite archivos",
+    errno.EDQUOT: "se agotó la cuota de disco",
+}
+"""Why a write failed, in Spanish (the system's ``strerror`` is English)."""
+
+
+def _why(exc: OSError) -> str:
+    return WRITE_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 def _print_table(evaluation: Evaluation) -> None:
@@ -70,7 +89,11 @@ def evaluation_command(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Archivo .docx o .pdf (sin él, se muestra en pantalla)."),
+        typer.Option(
+            "--out",
+            help="Archivo .docx o .pdf (sin él, se muestra en pantalla); si existe, se "
+            "reemplaza completo.",
+        ),
     ] = None,
     output: Annotated[
         EvaluationFormat, typer.Option("--format", help="Salida en pantalla: table o json.")
@@ -100,12 +123,16 @@ def evaluation_command(
         return
     from reports.evaluation_files import write_evaluation
 
+    replaced = out.exists()
     try:
         write_evaluation(out, evaluation, generated_at=datetime.now(UTC))
     except OSError as exc:
-        raise UserError(f"No se pudo escribir «{out}»: {exc.strerror or exc}.") from None
+        raise UserError(
+            f"No se pudo escribir «{out}»: {_why(exc)}; no se escribió nada. Elija otra "
+            "ubicación con --out."
+        ) from None
     typer.echo(f"{evaluation.title}: {evaluation.grades_line()}.")
-    typer.echo(f"  {out}")
+    typer.echo(f"  {out}" + (" (reemplazó el archivo que existía)" if replaced else ""))
 
 
 def register(app: typer.Typer) -> None:

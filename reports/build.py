@@ -182,6 +182,10 @@ def build_package(
         rectifications(engine, region.id, period.start, since, moment, public),
     )
     figures.preliminary = preliminary
+    if out is not None:
+        from reports.instrument_build import refuse_foreign_files
+
+        refuse_foreign_files(out)
     if out is None and public is not None:
         out = public_folder(settings, region_slug(region), period.key)
     target = out or package_folder(settings, region, period, preliminary=preliminary)

@@ -9,6 +9,7 @@ and mailing it work unchanged."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -40,6 +41,32 @@ from reports.instruments import AriFigures, IralFigures, ari_figures, iral_figur
 from reports.periods import Period, due_on
 from reports.spreadsheet import CLP, COUNT, WorkbookInfo
 from tracking.protocols import default_title, protocol_for
+
+
+def refuse_foreign_files(folder: Path) -> None:
+    """Before a package replaces ``folder`` (an ``--out`` the user chose):
+    :class:`FileExistsError`, with a Spanish reason, when it holds anything
+    but the files of the package that was built there (the names in its
+    ``manifest.json``). Replacing the folder removes what is in it: a
+    ``--out`` pointing at a folder of documents used to delete them."""
+    if not folder.is_dir():
+        return
+    present = {entry.name for entry in folder.iterdir()}
+    ours = {"manifest.json"}
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        ours |= {str(item["nombre"]) for item in manifest["archivos"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        ours = set()
+    foreign = sorted(present - ours)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" y {len(foreign) - 3} más" if len(foreign) > 3 else "")
+        raise FileExistsError(
+            errno.EEXIST,
+            f"la carpeta ya contiene archivos que no son de un paquete ({shown}) y se "
+            "borrarían; indique una carpeta nueva o vacía, o la de un paquete anterior",
+            str(folder),
+        )
 
 
 def instrument_figures(
@@ -94,6 +121,8 @@ def build_instrument(
         capital = session.scalars(
             select(Comuna.name).where(Comuna.region_id == region.id).order_by(Comuna.code)
         ).first()
+    if out is not None:
+        refuse_foreign_files(out)
     figures = instrument_figures(engine, region, period, day)
     tables = _tables(figures)
     target = out or package_folder(settings, region, period)
@@ -117,7 +146,7 @@ def build_instrument(
         (work / "datapackage.json").write_bytes(
             datapackage(
                 name, title, f"{title}: {scope(figures)}, al {day.isoformat()}.", tables, meta,
-                created=now, publisher=settings.report_sender,
+                created=now, publisher=settings.report_sender, folder=work,
             )
         )  # fmt: skip
         sheets = write_workbook(

@@ -4,6 +4,8 @@ amount by comuna grouped by provincia."""
 
 from __future__ import annotations
 
+import warnings
+
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -13,6 +15,11 @@ from models.money import format_clp
 from reports.charts import BLUE, STYLE, _svg, wrap_label
 from reports.instruments import AriFigures, IralFigures
 
+# Names users typed may hold characters DejaVu Sans lacks (emoji): the SVG
+# text is drawn by WeasyPrint, matplotlib only measures it, so its warning
+# would be noise on the console and in the cycle's log.
+warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
+
 PROVINCE_COLORS = ["#0f3d6e", "#2e7d32", "#b45309", "#6a1b9a", "#00838f", "#ad1457", "#5d4037"]
 
 
@@ -21,8 +28,12 @@ def _height(labels: list[str]) -> float:
     return 0.26 * max(lines, 3) + 0.12 * len(labels) + 1.2
 
 
-def _bars(labels: list[str], values: list[int], colors: list[str], title: str) -> Figure:
-    figure = Figure(figsize=(7.2, _height(labels)))
+def _bars(
+    labels: list[str], values: list[int], colors: list[str], title: str, *, legend: bool = False
+) -> Figure:
+    # A legend goes below the tick labels, however long the amounts make
+    # them: constrained layout measures them ("outside lower center").
+    figure = Figure(figsize=(7.2, _height(labels)), layout="constrained" if legend else None)
     axes = figure.subplots()
     positions = list(range(len(labels)))
     axes.barh(positions, values, 0.6, color=colors)
@@ -33,10 +44,12 @@ def _bars(labels: list[str], values: list[int], colors: list[str], title: str) -
     return figure
 
 
-def amounts_by_institution(figures: AriFigures, top: int = 15) -> str:
+def amounts_by_institution(figures: AriFigures, top: int = 15) -> str | None:
     """Horizontal bars: the projected amount of each institution (the
-    ``top`` largest)."""
+    ``top`` largest); ``None`` when no institution has an amount."""
     lines = [line for line in figures.institutions if line.sums.amount][:top][::-1]
+    if not lines:
+        return None
     with rc_context({**STYLE, "svg.hashsalt": "ari"}):
         return _svg(
             _bars(
@@ -48,29 +61,33 @@ def amounts_by_institution(figures: AriFigures, top: int = 15) -> str:
         )
 
 
-def amounts_by_comuna(figures: IralFigures) -> str:
+def amounts_by_comuna(figures: IralFigures) -> str | None:
     """Horizontal bars: the planned amount of each comuna of the región
-    with something planned, in CUT order, coloured by provincia."""
+    with something planned, in CUT order, coloured by provincia; ``None``
+    when nothing is planned in any."""
     cells = [
         (block_index, cell)
         for block_index, block in enumerate(figures.provinces)
         for cell in block.cells
         if cell.sums.amount
     ][::-1]
+    if not cells:
+        return None
     with rc_context({**STYLE, "svg.hashsalt": "iral"}):
         figure = _bars(
             [wrap_label(cell.comuna.name) for _, cell in cells],
             [cell.sums.amount for _, cell in cells],
             [PROVINCE_COLORS[index % len(PROVINCE_COLORS)] for index, _ in cells],
             "Inversión planificada por comuna",
+            legend=True,
         )
         used = sorted({index for index, _ in cells})
-        figure.axes[0].legend(
+        figure.legend(
             handles=[
                 Patch(color=PROVINCE_COLORS[i % len(PROVINCE_COLORS)],
                       label=f"Provincia de {figures.provinces[i].name}")
                 for i in used
             ],
-            loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False, ncols=3,
+            loc="outside lower center", frameon=False, ncols=3,
         )  # fmt: skip
         return _svg(figure)

@@ -1,11 +1,17 @@
 """The open data of an ARI or IRAL package: a CSV and a JSON file per
 table of :mod:`reports.instrument_tables`, and ``datapackage.json``, a
 Frictionless Data Package v2 describing each as a typed table (every field
-with its type, title, description and constraints)."""
+with its type, title, description and constraints).
+
+A table with no records (a región with nothing due in the year) still has
+both files, but its JSON is described as a plain JSON resource with its size
+and SHA-256: frictionless cannot read a tabular JSON file without a first
+record, and would call an empty but correct package invalid."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -54,6 +60,38 @@ def _schema(table: Table) -> dict[str, Any]:
     return {"fields": [f.column.schema() for f in table.fields], "missingValues": [""]}
 
 
+def _empty_table(table: Table, folder: Path) -> list[dict[str, Any]]:
+    """The resources of a table without records: the CSV (its header only)
+    still typed; the JSON as a plain JSON file checked by size and hash."""
+    data = (folder / f"{table.name}.json").read_bytes()
+    return [
+        {
+            "name": table.name,
+            "type": "table",
+            "path": f"{table.name}.csv",
+            "title": f"{table.title} (CSV)",
+            "description": f"{table.description} Sin registros en este paquete.",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+            "schema": _schema(table),
+        },
+        {
+            "name": f"{table.name}-json",
+            "type": "json",
+            "path": f"{table.name}.json",
+            "title": f"{table.title} (JSON)",
+            "description": f"Sin registros: la propiedad «{RECORDS}» es una lista vacía.",
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+            "bytes": len(data),
+            "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        },
+    ]
+
+
 def datapackage(
     name: str,
     title: str,
@@ -63,11 +101,16 @@ def datapackage(
     *,
     created: datetime,
     publisher: str,
+    folder: Path,
 ) -> bytes:
-    """The Data Package v2 descriptor of the tables' CSV and JSON files,
-    with ``meta`` (región, periodo, …) copied in; sorted keys."""
+    """The Data Package v2 descriptor of the tables' CSV and JSON files
+    (already written in ``folder``), with ``meta`` (región, periodo, …)
+    copied in; sorted keys."""
     resources: list[dict[str, Any]] = []
     for table in tables:
+        if not table.rows:
+            resources += _empty_table(table, folder)
+            continue
         resources.append(
             {
                 "name": table.name,

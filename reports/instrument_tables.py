@@ -15,6 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
+from models.money import format_clp
 from reports.instruments import (
     NO_COMUNA,
     NO_PROGRAMME,
@@ -279,8 +280,36 @@ def iral_tables(figures: IralFigures) -> list[Table]:
     ]
 
 
+def _exact(get: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda row: exact_cell(get(row))
+
+
 def _of_row(get: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda placement: get(placement.row)
+
+
+EXACT_LIMIT = 2**53 - 1
+"""The largest integer a spreadsheet's number (an IEEE double) holds
+exactly; the pesos above it are written as text, digit for digit."""
+EXACT_NOTE = (
+    f"Los montos mayores que {format_clp(EXACT_LIMIT)} se escriben como texto (cifras "
+    "exactas): una planilla no guarda enteros mayores sin redondearlos."
+)
+
+
+def exact_cell(value: Any) -> Any:
+    """``value`` as a workbook cell: an integer beyond :data:`EXACT_LIMIT`
+    becomes its digits as text (a number cell would round it); anything
+    else is unchanged."""
+    from reports.spreadsheet import Formatted
+
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > EXACT_LIMIT:
+        return Formatted(str(value), "@")
+    return value
+
+
+def _too_large(value: Any) -> bool:
+    return exact_cell(value) is not value
 
 
 def write_workbook(
@@ -291,8 +320,15 @@ def write_workbook(
     label: str,
 ) -> dict[str, int]:
     """``planilla.xlsx``: a «Resumen» sheet (``summary``: indicator, value,
-    number format) and a sheet per table; returns each sheet's row count."""
+    number format) and a sheet per table; returns each sheet's row count.
+    Integers beyond :data:`EXACT_LIMIT` are written as text (see
+    :func:`exact_cell`), and the Resumen then says so."""
     from reports.spreadsheet import Formatted
+
+    if any(_too_large(value) for _, value, _ in summary) or any(
+        _too_large(f.get(row)) for table in tables for row in table.rows for f in table.fields
+    ):
+        summary = [*summary, (EXACT_NOTE, None, None)]
 
     workbook = xlsxwriter.Workbook(
         str(path), {"constant_memory": True, "default_date_format": DATE}
@@ -313,12 +349,13 @@ def write_workbook(
         "Resumen": _sheet(
             workbook, "Resumen",
             [("Indicador", None, 52, lambda r: r[0]),
-             ("Valor", None, 22, lambda r: Formatted(r[1], r[2]))],
+             ("Valor", None, 22, lambda r: exact_cell(r[1]) if _too_large(r[1])
+              else Formatted(r[1], r[2]))],
             summary, "", label,
         )
     }  # fmt: skip
     for table in tables:
-        columns = [(f.header, f.num_format, f.width, f.get) for f in table.fields]
+        columns = [(f.header, f.num_format, f.width, _exact(f.get)) for f in table.fields]
         counts[table.sheet] = _sheet(workbook, table.sheet, columns, table.rows, "", label)
     workbook.close()
     return counts

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from models.calendar import BusinessCalendar
+from models.dates import EARLIEST, LATEST
 from models.protocols import Periodicity
 
 ORDINALS = ["primer", "segundo", "tercer", "cuarto"]
@@ -94,6 +95,9 @@ def parse_period(text: str) -> Period:
     """``2026-Q3``, ``2026-S2``, ``2026-C1``, ``2026-09``, ``2027-ARI`` or
     ``2027-IRAL``."""
     cleaned = text.strip().upper()
+    year = re.match(r"(\d{4})-", cleaned)
+    if year and not EARLIEST.year <= int(year.group(1)) <= LATEST.year:
+        raise PeriodError(f"«{text}»: el año debe estar entre {EARLIEST.year} y {LATEST.year}")
     match = re.fullmatch(r"(\d{4})-(ARI|IRAL)", cleaned)
     if match:
         return _build(int(match.group(1)), Periodicity(match.group(2).lower()), 1)

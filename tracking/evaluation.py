@@ -125,7 +125,8 @@ def _local(instant: datetime | None, zone: ZoneInfo) -> date | None:
 def evidence_day(session: Session, year: int, day: date | None, today: date) -> date:
     """The day the evidence of ``year`` is read on: ``min(day or today, 31
     Dec year)``. :class:`InvalidChange` (Spanish) for a year after this one
-    or before any data, or a day before the year."""
+    or before any data, a day before the year, or a day after ``today``
+    (the record cannot say yet what will stand then)."""
     if year > today.year:
         raise InvalidChange(
             f"El año {year} es posterior al año en curso ({today.year}); no hay nada que evaluar."
@@ -142,9 +143,18 @@ def evidence_day(session: Session, year: int, day: date | None, today: date) -> 
         )
     first = min(known).year
     if year < first:
+        choice = (
+            f"elija el año {first}"
+            if first >= today.year
+            else f"elija un año entre {first} y {today.year}"
+        )
         raise InvalidChange(
-            f"El año {year} es anterior a los primeros datos registrados ({first}); "
-            f"elija un año entre {first} y {today.year}."
+            f"El año {year} es anterior a los primeros datos registrados ({first}); {choice}."
+        )
+    if day is not None and day > today:
+        raise InvalidChange(
+            f"La fecha {format_long(day)} es posterior a hoy ({format_long(today)}): la "
+            "evidencia se lee en un día que ya pasó, o hoy."
         )
     read_on = min(day or today, date(year, 12, 31))
     if read_on < date(year, 1, 1):

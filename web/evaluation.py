@@ -8,6 +8,7 @@ exist."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
@@ -32,6 +33,9 @@ from tracking.evaluation import evaluable_regions, read_evidence, resolve_region
 from web.pages import current_account, render, today
 
 router = APIRouter()
+PAGE = ["GET", "HEAD"]
+"""A HEAD (link checkers, a browser's prefetch) gets the GET's status and
+headers, as the portal's pages do."""
 
 
 class _Refused(Exception):
@@ -67,9 +71,11 @@ def _scope(session: Session, account: Account, region: str) -> tuple[Region | No
 
 
 def _year(text: str, day: date) -> int:
+    """The year asked for: four ASCII digits (``str.isdigit`` would also
+    take ``²⁰²⁶`` or Arabic-Indic digits), this year when empty."""
     if not text.strip():
         return day.year
-    if not text.strip().isdigit() or len(text.strip()) != 4:
+    if not re.fullmatch(r"[0-9]{4}", text.strip()):
         raise ValueError(f"Año: «{text}» no es un año; escríbalo con cuatro cifras (AAAA).")
     return int(text)
 
@@ -93,7 +99,7 @@ def _evaluation(
     return evaluate(evidence)
 
 
-@router.get("/evaluacion", response_class=HTMLResponse)
+@router.api_route("/evaluacion", methods=PAGE, response_class=HTMLResponse)
 def evaluation_page(
     request: Request,
     region: str = "",
@@ -135,7 +141,7 @@ def evaluation_page(
     )  # fmt: skip
 
 
-@router.get("/evaluacion/documento")
+@router.api_route("/evaluacion/documento", methods=PAGE)
 def evaluation_download(
     request: Request,
     region: str = "",
