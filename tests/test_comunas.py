@@ -257,3 +257,70 @@ def test_commitments_show_their_comunas_and_audit_sees_tampering(
     problems = {p.subject: p.message for p in report.problems}
     for commitment_id in ids.values():
         assert "no es el de sus comunas" in problems[f"compromiso N° {commitment_id}"]
+
+
+def test_the_web_form_and_the_api_take_comunas(
+    site, engine: Engine, database_url: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """/actas/nueva has a comunas field per commitment (a mistake names the
+    commitment and the value, and nothing is saved); the API's acta takes
+    the same text."""
+    from fastapi.testclient import TestClient
+
+    from config import load_settings
+    from tests.test_web import acta_form, client_for, count_commitments, token
+    from tracking.accounts import new_api_token
+    from web.app import create_app
+
+    app = create_app(load_settings(database_url=database_url, data_dir=tmp_path / "var"),
+                     with_scheduler=False)  # fmt: skip
+    client = client_for(app, "gerente_loa")
+    csrf = token(client, "/actas/nueva")
+    page = client.get("/actas/nueva").text
+    assert 'for="comunas-1"' in page and 'name="comunas-1"' in page
+    before = count_commitments(engine)
+    wrong = client.post("/actas/nueva", data=acta_form(csrf, **{"comunas-2": "Ovalle"}))
+    assert wrong.status_code == 400
+    assert "Compromiso 2, comunas:" in wrong.text and "Ovalle" in wrong.text
+    assert count_commitments(engine) == before
+    saved = client.post(
+        "/actas/nueva",
+        data=acta_form(csrf, **{"comunas-1": "Calama: $5.000.000; Ollagüe: $3.500.000"}),
+        follow_redirects=True,
+    )
+    assert saved.status_code == 200 and "Acta registrada: 2 compromisos nuevos" in saved.text
+    with Session(engine) as session:
+        placed = dict(
+            session.execute(
+                select(CommitmentComuna.comuna_code, CommitmentComuna.amount)
+                .join(Commitment, Commitment.id == CommitmentComuna.commitment_id)
+                .where(Commitment.text == "Asistencia técnica a 20 productores")
+            ).all()
+        )
+        secret = new_api_token(session, "gerente@loa.cl", "prueba")
+        session.commit()
+    assert placed == {"02201": 5_000_000, "02202": 3_500_000}
+    acta = {
+        "region": "02", "territorio": "Loa Emprende", "acta_fecha": "2026-11-25",
+        "acta_instancia": "Mesa Técnica",
+        "compromisos": [{"institucion": "SENCE", "responsable_email": "s@sence.cl",
+                         "compromiso": "Cursos en San Pedro", "plazo": "2027-03-01",
+                         "comunas": "San Pedro de Atacama"}],
+    }  # fmt: skip
+    api = TestClient(app)
+    headers = {"Authorization": f"Bearer {secret}"}
+    # The form's import gave Loa Emprende its first comunas: Calama and Ollagüe.
+    outside = api.post("/api/actas", json=acta, headers=headers)
+    assert outside.status_code == 422
+    assert outside.json()["detail"][0]["campo"] == "comunas"
+    assert "San Pedro de Atacama no es comuna del territorio «Loa Emprende»" in outside.text
+    acta["compromisos"][0]["comunas"] = "02201"  # type: ignore[index]
+    created = api.post("/api/actas", json=acta, headers=headers)
+    assert created.status_code == 201, created.text
+    with Session(engine) as session:
+        codes = session.scalars(
+            select(CommitmentComuna.comuna_code)
+            .join(Commitment, Commitment.id == CommitmentComuna.commitment_id)
+            .where(Commitment.text == "Cursos en San Pedro")
+        ).all()
+    assert codes == ["02201"]

@@ -82,6 +82,13 @@ class CompromisoNuevo(BaseModel):
     monto: int | None = Field(None, ge=0, le=10**15)
     fuente: str | None = Field(None, max_length=300)
     plazo: str = Field(max_length=40, description="AAAA-MM-DD o «N días hábiles»")
+    comunas: str | None = Field(
+        None,
+        max_length=4000,
+        description="Comunas donde se ejecuta (nombres o códigos CUT de la región), con su parte "
+        "del monto si se indica: «Ovalle: $10.000.000; Punitaqui: $5.000.000». Por omisión, "
+        "las comunas del territorio.",
+    )
 
 
 class ActaNueva(BaseModel):

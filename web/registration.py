@@ -39,7 +39,7 @@ ACTA_FIELDS = (
 )  # fmt: skip
 ROW_FIELDS = (
     "institucion", "institucion_rut", "responsable", "responsable_email",
-    "institucion_director_email", "compromiso", "monto", "fuente", "plazo",
+    "institucion_director_email", "compromiso", "monto", "fuente", "plazo", "comunas",
 )  # fmt: skip
 LABELS = {
     "region": "región", "territorio": "territorio", "acta_fecha": "fecha",
@@ -48,7 +48,7 @@ LABELS = {
     "institucion_rut": "RUT", "responsable": "responsable",
     "responsable_email": "correo del responsable",
     "institucion_director_email": "correo del director(a)", "compromiso": "compromiso",
-    "monto": "monto", "fuente": "fuente", "plazo": "plazo",
+    "monto": "monto", "fuente": "fuente", "plazo": "plazo", "comunas": "comunas",
 }  # fmt: skip
 INSTANCES = (
     "Consejo Público-Privado", "Directorio Ejecutivo", "Secretaría Técnica", "Mesa Territorial",
