@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from cli.render import console, plain
 from cli.runtime import DatabaseUrlOption, DataDirOption, Runtime, UserError, open_runtime
+from cli.write_errors import refused_writes
 from config.i18n import plural
 from importer.actas.proposal import SOURCE_COLUMN, ActaHeader, ActaReading, Found, Proposal
 from importer.actas.read import read_acta_in
@@ -113,10 +114,8 @@ def read_command(
     if out is not None:
         from importer.actas.workbook import write_proposals
 
-        try:
+        with refused_writes(out, hint="Elija otra ubicación con --out."):
             write_proposals(reading, out)
-        except OSError as exc:
-            raise UserError(f"No se pudo escribir «{out}»: {exc.strerror or exc}.") from None
         _written_summary(reading, file, out)
     elif output is ReadFormat.JSON:
         sys.stdout.write(json.dumps(reading_record(reading), ensure_ascii=False, indent=2) + "\n")

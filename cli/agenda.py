@@ -15,12 +15,16 @@ from typer._click.exceptions import UsageError
 
 from cli.render import console, plain, print_json
 from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime, option_date
+from cli.write_errors import refused_writes
 from models.dates import format_long
 from models.money import format_clp
 from reports.agenda import Agenda, status_words
 
 COLUMNS = ("N°", "Compromiso", "Institución", "Responsable", "Monto", "Vence", "Atraso",
            "Estado", "Último hecho")  # fmt: skip
+
+
+ELSEWHERE = "Elija otra ubicación con --out."
 
 
 class AgendaFormat(StrEnum):
@@ -49,10 +53,8 @@ def _write_template(out: Path | None) -> None:
 
     buffer = BytesIO()
     write_acta_template(buffer, generated_at=datetime.now(UTC))
-    try:
+    with refused_writes(out, hint=ELSEWHERE):
         write_whole(out, buffer.getvalue())
-    except OSError as exc:
-        raise UserError(f"No se pudo escribir «{out}»: {exc.strerror or exc}.") from None
     typer.echo(f"Plantilla de acta escrita en {out}.")
     typer.echo("Complete el encabezado y la tabla de acuerdos; léala con «cumple actas read».")
 
@@ -161,10 +163,8 @@ def agenda_command(
         return
     from reports.agenda_files import write_agenda
 
-    try:
+    with refused_writes(out, hint=ELSEWHERE):
         write_agenda(out, agenda, generated_at=datetime.now(UTC))
-    except OSError as exc:
-        raise UserError(f"No se pudo escribir «{out}»: {exc.strerror or exc}.") from None
     typer.echo(f"Tabla de la sesión de {found.name} del {format_long(when)}: {agenda.summary()}")
     typer.echo(f"  {out}")
 

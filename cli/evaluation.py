@@ -4,7 +4,6 @@ or PDF)."""
 
 from __future__ import annotations
 
-import errno
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +15,7 @@ from sqlmodel import Session
 
 from cli.render import console, plain, print_json
 from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime, option_date
+from cli.write_errors import why as _why
 from models.dates import format_long
 from reports.evaluation import Evaluation
 
@@ -36,21 +36,6 @@ def _checked_out(out: Path) -> None:
         raise UserError(f"--out: «{out}» existe y no es un archivo común.")
     if not out.parent.is_dir():
         raise UserError(f"--out: la carpeta «{out.parent}» no existe; créela primero.")
-
-
-WRITE_ERRORS = {
-    errno.EACCES: "sin permiso para escribir allí",
-    errno.EPERM: "sin permiso para escribir allí",
-    errno.EROFS: "el disco es de solo lectura",
-    errno.ENOSPC: "no queda espacio en el disco",
-    errno.ENOENT: "la carpeta no existe o no admite archivos",
-    errno.EDQUOT: "se agotó la cuota de disco",
-}
-"""Why a write failed, in Spanish (the system's ``strerror`` is English)."""
-
-
-def _why(exc: OSError) -> str:
-    return WRITE_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 def _print_table(evaluation: Evaluation) -> None:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from cli.render import delivery_summary
 from cli.runtime import DatabaseUrlOption, DataDirOption, UserError, open_runtime
+from cli.write_errors import refused_writes
 from config.i18n import plural
 from models.dates import format_long
 from models.money import format_clp
@@ -92,16 +93,20 @@ def report_command(
     if out is not None and out.exists() and not out.is_dir():
         raise UserError(f"--out: «{out}» existe y no es una carpeta.")
     now = datetime.now(UTC)
-    try:
+    # The folder the user can act on: --out, else the reports folder (a
+    # failed temporary folder's name would mean nothing to them).
+    where = out or runtime.settings.reports_dir
+    hint = (
+        "Elija otra carpeta con --out."
+        if out is not None
+        else "Revise los permisos y el espacio de esa carpeta (CUMPLE_DATA_DIR) o elija otra "
+        "con --out."
+    )
+    with refused_writes(where, what="el paquete en ", hint=hint):
         built = build_package(
             runtime.engine, runtime.settings, found, chosen, out=out, now=now,
             preliminary=preliminary and chosen.end >= today,
         )  # fmt: skip
-    except OSError as exc:
-        where = exc.filename or out or runtime.settings.reports_dir
-        raise UserError(
-            f"No se pudo escribir el paquete en «{where}»: {exc.strerror or exc}."
-        ) from None
     title = protocol.recipient_title if protocol else default_title(found)
     preliminary_built = getattr(built.figures, "preliminary", False)
     record_package(

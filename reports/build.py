@@ -213,6 +213,7 @@ def build_package(
                 meta,
                 created=moment,
                 publisher=settings.report_sender,
+                folder=work,
             )
         )
         sheets = write_workbook(

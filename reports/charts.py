@@ -1,4 +1,6 @@
-"""Charts drawn with matplotlib as SVG, embedded in the PDF."""
+"""Charts drawn with matplotlib as SVG, embedded in the PDF. A chart with
+nothing to draw is ``None`` (the document prints a note instead): an empty
+axes says nothing, and its legend would warn on stderr."""
 
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from models.money import format_clp
 from reports.figures import Group
 from reports.fonts import FAMILY, MATPLOTLIB_FAMILY
+from reports.safe_text import drawable
 
 BLUE = "#0f3d6e"
 GREEN = "#2e7d32"
 STATUS_COLORS = {
     "cumplido": GREEN,
+    "informado": "#1565c0",
     "pendiente": "#90a4ae",
     "por_vencer": "#f9a825",
     "vencido": "#c62828",
@@ -25,6 +29,7 @@ STATUS_COLORS = {
 }
 STATUS_NAMES = {
     "cumplido": "Cumplido",
+    "informado": "Informado, por verificar",
     "pendiente": "Pendiente",
     "por_vencer": "Por vencer",
     "vencido": "Vencido",
@@ -69,8 +74,10 @@ def _svg(figure: Figure) -> str:
 def wrap_label(name: str, width: int = 30, lines: int = 2) -> str:
     """``name`` on at most ``lines`` lines of about ``width`` characters,
     broken between words; what does not fit ends in an ellipsis after a
-    whole word."""
-    parts = textwrap.wrap(name, width) or [""]
+    whole word. Characters the font lacks (an emoji) are U+FFFD here, as in
+    the PDF (:func:`reports.safe_text.drawable`): measured as drawn, and
+    without matplotlib's missing-glyph warning."""
+    parts = textwrap.wrap(drawable(name), width) or [""]
     if len(parts) <= lines:
         return "\n".join(parts)
     rest = textwrap.shorten(" ".join(parts[lines - 1 :]), width, placeholder=" …")
@@ -82,10 +89,13 @@ def _height(groups: list[Group]) -> float:
     return 0.28 * max(lines, 3) + 0.2 * len(groups) + 1.2
 
 
-def committed_vs_executed(institutions: list[Group], top: int = 12) -> str:
+def committed_vs_executed(institutions: list[Group], top: int = 12) -> str | None:
     """Horizontal bars: committed and executed amount per institution (the
-    ``top`` largest by committed amount)."""
+    ``top`` largest by committed amount); ``None`` when no institution has
+    an amount committed or executed."""
     groups = [g for g in institutions if g.committed or g.executed][:top][::-1]
+    if not groups:
+        return None
     with rc_context({**STYLE, "svg.hashsalt": "montos"}):
         return _svg(_amounts_figure(groups))
 
@@ -106,8 +116,11 @@ def _amounts_figure(groups: list[Group]) -> Figure:
     return figure
 
 
-def status_by_territory(territories: list[Group]) -> str:
-    """Stacked bars: commitments per status at the period's end, per territory."""
+def status_by_territory(territories: list[Group]) -> str | None:
+    """Stacked bars: commitments per status at the period's end, per
+    territory; ``None`` when there is no commitment to count."""
+    if not any(g.by_status.get(status) for g in territories for status in STATUS_COLORS):
+        return None
     with rc_context({**STYLE, "svg.hashsalt": "estados"}):
         return _svg(_status_figure(territories[::-1]))
 

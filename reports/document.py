@@ -21,6 +21,7 @@ from models.money import format_clp
 from reports.charts import committed_vs_executed, status_by_territory
 from reports.figures import PeriodFigures, status_label
 from reports.fonts import FAMILY, font_face_css
+from reports.safe_text import drawable
 from reports.spreadsheet import field_words, value_words
 from reports.wording import count_words, plural
 
@@ -36,6 +37,11 @@ def svg_uri(svg: str) -> str:
     image (with its alternative text in the tagged PDF), not parsed as HTML,
     whose CSS does not know SVG's properties and warns about each one."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def _chart(svg: str | None) -> str | None:
+    """The chart's ``data:`` URL, or ``None`` (the template prints a note)."""
+    return None if svg is None else svg_uri(svg)
 
 
 def short_date(day: date | None) -> str:
@@ -147,8 +153,8 @@ def render_html(figures: PeriodFigures, context: dict[str, Any]) -> str:
             evidence_count=sum(len(r.evidencias) for r in figures.records),
             limit=TABLE_LIMIT,
             highlights=highlights(figures),
-            chart_amounts=svg_uri(committed_vs_executed(figures.institutions())),
-            chart_status=svg_uri(status_by_territory(figures.territories())),
+            chart_amounts=_chart(committed_vs_executed(figures.institutions())),
+            chart_status=_chart(status_by_territory(figures.territories())),
             font_faces=font_face_css(),
             family=FAMILY,
             **document_metadata(figures, context),
@@ -158,9 +164,12 @@ def render_html(figures: PeriodFigures, context: dict[str, Any]) -> str:
 
 
 def write_pdf(path: Path, figures: PeriodFigures, context: dict[str, Any]) -> None:
-    """Render the report to ``path`` as a tagged PDF/A-3b."""
+    """Render the report to ``path`` as a tagged PDF/A-3b. Characters the
+    font has no glyph for (an emoji in a name) are drawn as U+FFFD
+    (:func:`reports.safe_text.drawable`): the font's .notdef glyph is not
+    allowed in PDF/A and left the whole PDF's text unextractable."""
     from weasyprint import HTML
 
-    HTML(string=render_html(figures, context)).write_pdf(
+    HTML(string=drawable(render_html(figures, context))).write_pdf(
         path, pdf_variant=PDF_VARIANT, pdf_tags=True
     )

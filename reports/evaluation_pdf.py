@@ -56,7 +56,7 @@ def write_pdf(target: Path | IO[bytes], evaluation: Evaluation, *, generated_at:
     tagged PDF/A-3b."""
     from weasyprint import HTML
 
-    from reports.instrument_document import drawable
+    from reports.safe_text import drawable
 
     HTML(string=drawable(render_html(evaluation, generated_at=generated_at))).write_pdf(
         target, pdf_variant=PDF_VARIANT, pdf_tags=True

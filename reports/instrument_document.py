@@ -5,71 +5,20 @@ PDF/A-3b, in the environment and fonts of :mod:`reports.document`."""
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from reports.document import PDF_VARIANT, TABLE_LIMIT, _environment, svg_uri
-from reports.fonts import FACES, FAMILY, font_face_css, font_folder
+from reports.fonts import FAMILY, font_face_css
 from reports.instrument_charts import amounts_by_comuna, amounts_by_institution
 from reports.instruments import SHADE_WORDS, AriFigures, IralFigures
 from reports.periods import INSTRUMENT_NAMES
+from reports.safe_text import drawable
 
 SCOPE = {
     "ari": "proyección de la inversión del año {year} por institución y programa",
     "iral": "focalización de la inversión del año {year} por territorio y comuna",
 }
-
-
-MISSING_GLYPH = "\ufffd"
-"""What a character the documents' font cannot draw is printed as."""
-
-
-@functools.cache
-def _undrawable() -> re.Pattern[str]:
-    """Characters outside the cmap of both upright faces of the font."""
-    from fontTools.ttLib import TTFont
-
-    covered: set[int] | None = None
-    for name in (FACES[(400, "normal")], FACES[(700, "normal")]):
-        cmap = set(TTFont(font_folder() / name, lazy=True).getBestCmap())
-        covered = cmap if covered is None else covered & cmap
-    assert covered is not None
-    ranges: list[str] = []
-    start = previous = -2
-    for point in [*sorted(covered), -1]:
-        if point == previous + 1:
-            previous = point
-            continue
-        if start >= 0:
-            ranges.append(f"\\U{start:08x}-\\U{previous:08x}")
-        start = previous = point
-    return re.compile(f"[^{''.join(ranges)}]")
-
-
-def _replacement(match: re.Match[str]) -> str:
-    char = match.group()
-    # Controls, format characters (bidi marks, joiners) and variation
-    # selectors are never drawn: the shaper drops them without a glyph.
-    if unicodedata.category(char) in ("Cc", "Cf") or "VARIATION SELECTOR" in unicodedata.name(
-        char, ""
-    ):
-        return char
-    return MISSING_GLYPH
-
-
-def drawable(text: str) -> str:
-    """``text`` with each character the documents' font (DejaVu Sans) has
-    no glyph for (an emoji, CJK) replaced by U+FFFD.
-
-    WeasyPrint would draw such a character as the font's .notdef glyph,
-    which PDF/A forbids, and then writes the font with a custom encoding
-    that pdfminer (pdfplumber) cannot read: one emoji in a name left every
-    other word of the PDF unextractable. Only the PDF is affected; the
-    workbook, the CSV, the JSON and the DOCX keep the exact text."""
-    return _undrawable().sub(_replacement, text)
 
 
 def scope(figures: AriFigures | IralFigures) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 
 import xlsxwriter
 
-from models.money import format_clp
+from reports.exact import EXACT_LIMIT as EXACT_LIMIT
+from reports.exact import EXACT_NOTE, Formatted, exact_cell, too_large
 from reports.instruments import (
     NO_COMUNA,
     NO_PROGRAMME,
@@ -288,30 +289,6 @@ def _of_row(get: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda placement: get(placement.row)
 
 
-EXACT_LIMIT = 2**53 - 1
-"""The largest integer a spreadsheet's number (an IEEE double) holds
-exactly; the pesos above it are written as text, digit for digit."""
-EXACT_NOTE = (
-    f"Los montos mayores que {format_clp(EXACT_LIMIT)} se escriben como texto (cifras "
-    "exactas): una planilla no guarda enteros mayores sin redondearlos."
-)
-
-
-def exact_cell(value: Any) -> Any:
-    """``value`` as a workbook cell: an integer beyond :data:`EXACT_LIMIT`
-    becomes its digits as text (a number cell would round it); anything
-    else is unchanged."""
-    from reports.spreadsheet import Formatted
-
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > EXACT_LIMIT:
-        return Formatted(str(value), "@")
-    return value
-
-
-def _too_large(value: Any) -> bool:
-    return exact_cell(value) is not value
-
-
 def write_workbook(
     path: Path,
     tables: Sequence[Table],
@@ -323,10 +300,8 @@ def write_workbook(
     number format) and a sheet per table; returns each sheet's row count.
     Integers beyond :data:`EXACT_LIMIT` are written as text (see
     :func:`exact_cell`), and the Resumen then says so."""
-    from reports.spreadsheet import Formatted
-
-    if any(_too_large(value) for _, value, _ in summary) or any(
-        _too_large(f.get(row)) for table in tables for row in table.rows for f in table.fields
+    if any(too_large(value) for _, value, _ in summary) or any(
+        too_large(f.get(row)) for table in tables for row in table.rows for f in table.fields
     ):
         summary = [*summary, (EXACT_NOTE, None, None)]
 
@@ -349,7 +324,7 @@ def write_workbook(
         "Resumen": _sheet(
             workbook, "Resumen",
             [("Indicador", None, 52, lambda r: r[0]),
-             ("Valor", None, 22, lambda r: exact_cell(r[1]) if _too_large(r[1])
+             ("Valor", None, 22, lambda r: exact_cell(r[1]) if too_large(r[1])
               else Formatted(r[1], r[2]))],
             summary, "", label,
         )

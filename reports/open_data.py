@@ -3,11 +3,18 @@ commitment, the same bytes for the same data) and ``datapackage.json``, a
 Frictionless Data Package v2 describing both as tables (every field with its
 type, title, description and constraints) that ``frictionless validate``
 accepts. Personal data (e-mail addresses, names of people) is left out: this
-is a publication."""
+is a publication.
+
+A package without commitments (a región with a protocol and nothing
+registered) still has both files; its JSON is then described as a plain
+JSON resource with its size and SHA-256, as an empty ARI or IRAL table is
+(:mod:`reports.instrument_open_data`): frictionless cannot read a tabular
+JSON file without a first record, and called the empty package invalid."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -252,6 +259,35 @@ def iso_instant(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _has_records(path: Path) -> bool:
+    """Whether the CSV at ``path`` has a record after its header."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        return next(reader, None) is not None
+
+
+def _empty_json(path: Path) -> dict[str, Any]:
+    """The JSON file of a package without commitments, as a plain JSON
+    resource checked by its size and SHA-256."""
+    data = path.read_bytes()
+    return {
+        "name": "compromisos-json",
+        "type": "json",
+        "path": path.name,
+        "title": "Compromisos (JSON)",
+        "description": (
+            "Sin compromisos en este paquete: la propiedad «compromisos» es una lista vacía "
+            "y el objeto lleva los datos del paquete."
+        ),
+        "format": "json",
+        "mediatype": "application/json",
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+    }
+
+
 def datapackage(
     name: str,
     title: str,
@@ -259,6 +295,7 @@ def datapackage(
     *,
     created: datetime | None = None,
     publisher: str | None = None,
+    folder: Path | None = None,
 ) -> bytes:
     """The Data Package v2 descriptor of the two open-data files, as UTF-8
     JSON with sorted keys: a pure function of its arguments (so the same data
@@ -267,8 +304,11 @@ def datapackage(
     copied into the descriptor and read for the temporal and spatial
     coverage; ``created`` is when the package was generated; ``publisher``
     (``Settings.report_sender``) is listed as the contributor that
-    publishes it."""
+    publishes it. ``folder``: where both files are already written; when
+    they hold no commitment, the JSON is described by its size and hash
+    (see the module's docstring) instead of as a table."""
     schema = table_schema()
+    empty = folder is not None and not _has_records(folder / "compromisos.csv")
     descriptor: dict[str, Any] = {
         **meta,
         "$schema": PROFILE,
@@ -299,7 +339,9 @@ def datapackage(
                 },
                 "schema": schema,
             },
-            {
+            _empty_json(folder / "compromisos.json")
+            if empty and folder is not None
+            else {
                 "name": "compromisos-json",
                 "type": "table",
                 "path": "compromisos.json",

@@ -1,5 +1,6 @@
 """``planilla.xlsx``: one sheet per table, real numbers and dates (not
-text), a CLP number format, frozen headers and filters. Written with
+text; integers beyond 2^53, which a number cell would round, excepted: see
+:mod:`reports.exact`), a CLP number format, frozen headers and filters. Written with
 XlsxWriter in constant-memory mode: each row goes to disk as it is written,
 so memory stays flat with the row count.
 
@@ -21,6 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from reports.exact import EXACT_NOTE, Formatted, exact_cell, too_large
 from reports.figures import PeriodFigures, status_label
 
 CLP = '"$"#,##0'
@@ -33,14 +35,6 @@ LETTER = 1
 Column = tuple[str, str | None, float, Callable[[Any], Any]]
 """``(header, number format, width, value of a row)``. A value may be a
 :class:`Formatted` to give that one cell its own number format."""
-
-
-@dataclass(frozen=True)
-class Formatted:
-    """A cell value with its own number format (the Resumen's mixed column)."""
-
-    value: Any
-    num_format: str | None
 
 
 @dataclass(frozen=True)
@@ -104,7 +98,8 @@ def _sheet(
     count = 0
     for count, row in enumerate(rows, start=1):
         for index, (_, _, _, get) in enumerate(columns):
-            value = get(row)
+            # Beyond 2^53 a number cell rounds: such integers go as text.
+            value = exact_cell(get(row))
             cell_format = formats[index]
             if isinstance(value, Formatted):
                 if value.num_format:
@@ -195,7 +190,10 @@ def write_workbook(
     the document properties (without it XlsxWriter stamps the current time
     and the bytes change from run to run). ``public``: the public version,
     marked so on every sheet and without the columns of free-text reasons
-    and of who recorded a rectification."""
+    and of who recorded a rectification. Integers beyond
+    :data:`reports.exact.EXACT_LIMIT` are written as text with their exact
+    digits (:func:`reports.exact.exact_cell`), and the Resumen then says so;
+    smaller amounts stay number cells."""
     workbook = xlsxwriter.Workbook(
         str(path), {"constant_memory": True, "default_date_format": DATE}
     )
@@ -226,6 +224,10 @@ def write_workbook(
         summary = [("PRELIMINAR: el periodo aún no termina", None, None), *summary]
     if public:
         summary = [(PUBLIC_NOTE, None, None), *summary]
+    if any(too_large(value) for _, value, _ in summary) or any(
+        too_large(r.monto) or too_large(r.monto_ejecutado) for r in figures.records
+    ):
+        summary = [*summary, (EXACT_NOTE, None, None)]
     sheet(
         "Resumen",
         [

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Match
 
 from config import Settings
 from config.i18n import plural, translations
@@ -67,6 +68,44 @@ def _templates() -> Jinja2Templates:
     env.globals["field_label"] = field_label
     env.globals["event_value"] = event_value
     return Jinja2Templates(env=env)
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+"""The methods a 405's ``Allow`` header may list."""
+
+
+def _not_allowed(request: Request, exc: StarletteHTTPException) -> Response:
+    """405 in Spanish with an ``Allow`` header: JSON with a ``detail``
+    under /api, a page elsewhere (a HEAD or a POST on a page that only
+    answers GET)."""
+    # Routing names the methods of the first route with this path only:
+    # /login has a GET route and a POST route, and would allow just GET.
+    # Each method is asked of the routes themselves (matching is pure).
+    methods = [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    headers = dict(exc.headers or {})
+    if methods:
+        headers["Allow"] = ", ".join(methods)
+    allowed = headers.get("Allow", "")
+    method = request.method
+    if request.url.path.startswith("/api"):
+        detail = f"Método {method} no permitido en esta dirección" + (
+            f"; use {allowed}." if allowed else "."
+        )
+        return JSONResponse({"detail": detail}, status_code=405, headers=headers)
+    message = f"Esta dirección no admite {method}" + (f" (admite {allowed})." if allowed else ".")
+    response = render(
+        request, "error.html", 405, title="Operación no permitida",
+        message=f"{message} Vuelva al inicio y siga desde allí.",
+    )  # fmt: skip
+    response.headers.update(headers)
+    return response
 
 
 def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
@@ -155,6 +194,8 @@ def create_app(settings: Settings, *, with_scheduler: bool = True) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            return _not_allowed(request, exc)
         # A person who mistypes an address gets a page; systems keep JSON.
         if exc.status_code != 404 or request.url.path.startswith("/api"):
             return await http_exception_handler(request, exc)
