@@ -83,7 +83,9 @@ def test_disable_ends_sessions_tokens_and_logins_at_once(
     api = TestClient(app)
     assert api.get("/api/compromisos", headers=bearer).status_code == 200
     client = client_for(app, "gerente_loa")
-    result = cli("users", "disable", "Gerente@Loa.cl ")
+    result, missing = cli.batch(
+        [["users", "disable", "Gerente@Loa.cl "], ["users", "disable", "nadie@cumple.cl"]]
+    )
     assert result.returncode == 0, result.stderr
     assert "desactivado" in result.stdout and "1 token revocado" in result.stdout
     assert logged_out(client)
@@ -93,7 +95,6 @@ def test_disable_ends_sessions_tokens_and_logins_at_once(
     attempt = login.post("/login", data={"email": email, "password": PASSWORD,
                                          "csrf_token": token(login)})  # fmt: skip
     assert attempt.status_code == 401
-    missing = cli("users", "disable", "nadie@cumple.cl")
     assert missing.returncode == 1 and "No existe el usuario" in missing.stderr
 
 
@@ -111,19 +112,24 @@ def test_tokens_are_listed_without_the_secret_and_revoked(
         headers = {"Authorization": f"Bearer {api_token}"}
         return api.get("/api/compromisos", headers=headers).status_code
 
-    listed = cli("users", "tokens", email)
+    listed, one, relisted, unknown = cli.batch(
+        [
+            ["users", "tokens", email],
+            ["users", "revoke", email, "--name", "erp"],
+            ["users", "tokens", email],
+            ["users", "revoke", email, "--name", "otro"],
+        ]
+    )
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
     assert [line.split("\t")[0] for line in lines] == ["erp", "tablero"]
     assert all(line.endswith("\tactivo") for line in lines)
     assert erp not in listed.stdout and bi not in listed.stdout
-    one = cli("users", "revoke", email, "--name", "erp")
     assert one.returncode == 0 and "1 token revocado" in one.stdout
     assert (status(erp), status(bi)) == (401, 200)
-    assert "\trevocado el " in cli("users", "tokens", email).stdout.splitlines()[0]
-    unknown = cli("users", "revoke", email, "--name", "otro")
+    assert "\trevocado el " in relisted.stdout.splitlines()[0]
     assert unknown.returncode == 1 and "no tiene un token llamado «otro»" in unknown.stderr
-    every = cli("users", "revoke", email)
+    [every] = cli.batch([["users", "revoke", email]])  # after bi was seen still working
     assert every.returncode == 0 and "1 token revocado" in every.stdout
     assert status(bi) == 401
 
@@ -148,15 +154,16 @@ def test_users_add_changes_role_or_scope_only_with_update(
 ) -> None:
     email = USERS["gerente_loa"][0]
     promote = ["users", "add", email, "--role", "admin", "--password-stdin"]
-    refused = cli(*promote, stdin="una-clave-nueva-larga\n")
-    assert refused.returncode == 1 and "--update" in refused.stderr
     other = ["users", "add", email, "--role", "gerente", "--territory", "Provincia del Huasco",
              "--password-stdin"]  # fmt: skip
-    assert cli(*other, stdin="una-clave-nueva-larga\n").returncode == 1
     same = ["users", "add", email, "--role", "gerente", "--territory", "Loa Emprende",
             "--password-stdin"]  # fmt: skip
-    assert cli(*same, stdin="una-clave-nueva-larga\n").returncode == 0
-    updated = cli(*promote, "--update", stdin="una-clave-nueva-larga\n")
+    refused, moved, kept, updated = cli.batch(
+        [promote, other, same, [*promote, "--update"]], stdin=["una-clave-nueva-larga\n"] * 4
+    )
+    assert refused.returncode == 1 and "--update" in refused.stderr
+    assert moved.returncode == 1
+    assert kept.returncode == 0
     assert updated.returncode == 0, updated.stderr
     from models.accounts import User
 

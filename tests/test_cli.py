@@ -64,10 +64,11 @@ def test_commands_before_init_say_what_to_do(cli: Cli) -> None:
 
 
 def test_usage_errors_exit_2(ready_sqlite: Cli) -> None:
-    ready = ready_sqlite
-    assert ready("commitments", "list", "--no-such-option").returncode == 2
-    assert ready("commitments", "show", "not-a-number").returncode == 2
-    assert ready("frobnicate").returncode == 2
+    results = ready_sqlite.batch(
+        [["commitments", "list", "--no-such-option"], ["commitments", "show", "not-a-number"],
+         ["frobnicate"]]
+    )  # fmt: skip
+    assert [result.returncode for result in results] == [2, 2, 2]
 
 
 def test_import_list_show_update_roundtrip(ready: Cli) -> None:
@@ -75,14 +76,21 @@ def test_import_list_show_update_roundtrip(ready: Cli) -> None:
         ready.folder / "actas.csv",
         [row(), row(compromiso="Capacitar", monto="", plazo="20 días hábiles")],
     )
-    result = ready("import", str(path))
+    result, again, listed, table, listed_csv = ready.batch(
+        [
+            ["import", str(path)],
+            ["import", str(path)],
+            ["commitments", "list", "--format", "json"],
+            ["commitments", "list"],
+            ["commitments", "list", "--format", "csv"],
+        ]
+    )
     assert result.returncode == 0, result.stderr
     assert "Se crearon 1 acta, 2 compromisos, 1 institución y 3 contactos" in result.stdout
-    again = ready("import", str(path))
     assert "0 actas, 0 compromisos" in again.stdout
     assert "2 compromisos ya estaban registrados" in again.stdout
 
-    records = ready.json("commitments", "list")
+    records = Cli.records(listed)
     assert len(records) == 2
     assert set(records[0]) >= CONTRACT_FIELDS
     # Ordered by due date: 20 business days from 15 June 2026 come first.
@@ -91,28 +99,31 @@ def test_import_list_show_update_roundtrip(ready: Cli) -> None:
     assert transferir["monto"] == 15000000 and transferir["monto_ejecutado"] == 0
     assert transferir["acta_fecha"] == "2026-06-15" and transferir["plazo"] == "2026-09-21"
 
-    table = ready("commitments", "list")
     assert "$15.000.000" in table.stdout and "Vencido" in table.stdout
-    as_csv = list(
-        csv.DictReader(io.StringIO(ready("commitments", "list", "--format", "csv").stdout))
-    )
+    as_csv = list(csv.DictReader(io.StringIO(listed_csv.stdout)))
     assert [r["id"] for r in as_csv] == [str(r["id"]) for r in records]
 
     commitment_id = str(records[1]["id"])
-    update = ready(
-        "commitments", "update", commitment_id,
-        "--status", "cumplido", "--executed-amount", "$14.500.000",
-        "--on", "2026-10-05", "--by", "gerente.loa",
+    update, moved, shown_json, moved_json, text, vencidos_json, on_date_json = ready.batch(
+        [
+            ["commitments", "update", commitment_id,
+             "--status", "cumplido", "--executed-amount", "$14.500.000",
+             "--on", "2026-10-05", "--by", "gerente.loa"],
+            ["commitments", "update", str(records[0]["id"]),
+             "--due-date", "2026-12-08", "--reason", "Resolución en trámite", "--on", "2026-11-02"],
+            ["commitments", "show", commitment_id, "--format", "json"],
+            ["commitments", "show", str(records[0]["id"]), "--format", "json"],
+            ["commitments", "show", str(records[0]["id"])],
+            ["commitments", "list", "--status", "cumplido", "--format", "json"],
+            ["commitments", "list", "--status", "vencido", "--on", "2026-10-01",
+             "--format", "json"],
+        ]
     )  # fmt: skip
     assert update.returncode == 0, update.stderr
     assert "5 de octubre de 2026" in update.stdout
-    moved = ready(
-        "commitments", "update", str(records[0]["id"]),
-        "--due-date", "2026-12-08", "--reason", "Resolución en trámite", "--on", "2026-11-02",
-    )  # fmt: skip
     assert moved.returncode == 0, moved.stderr
 
-    [shown] = ready.json("commitments", "show", commitment_id)
+    [shown] = Cli.records(shown_json)
     assert shown["estado"] == "cumplido" and shown["monto_ejecutado"] == 14500000
     history = shown["historial"]
     assert isinstance(history, list)
@@ -123,16 +134,15 @@ def test_import_list_show_update_roundtrip(ready: Cli) -> None:
         ("status", "pendiente", "cumplido", "2026-10-05", "gerente.loa"),
         ("executed_amount", "0", "14500000", "2026-10-05", "gerente.loa"),
     ]
-    [moved_record] = ready.json("commitments", "show", str(records[0]["id"]))
+    [moved_record] = Cli.records(moved_json)
     assert moved_record["plazo"] == "2026-12-08" and moved_record["vencimiento"] == "2026-12-09"
     assert moved_record["historial"][-1]["motivo"] == "Resolución en trámite"  # type: ignore[index]
 
-    text = ready("commitments", "show", str(records[0]["id"]))
     assert "9 de diciembre de 2026" in text.stdout and "Resolución en trámite" in text.stdout
 
-    vencidos = ready.json("commitments", "list", "--status", "cumplido")
+    vencidos = Cli.records(vencidos_json)
     assert [r["id"] for r in vencidos] == [records[1]["id"]]
-    on_date = ready.json("commitments", "list", "--status", "vencido", "--on", "2026-10-01")
+    on_date = Cli.records(on_date_json)
     assert {r["id"] for r in on_date} == {records[0]["id"], records[1]["id"]}
 
 
@@ -149,7 +159,9 @@ def test_import_with_mistakes_lists_them_all_and_writes_nothing(ready: Cli) -> N
         row(compromiso=""),
     ]
     path = write_xlsx(ready.folder / "errores.xlsx", rows)
-    result = ready("import", str(path))
+    result, listed = ready.batch(
+        [["import", str(path)], ["commitments", "list", "--format", "json"]]
+    )
     assert result.returncode == 1
     lines = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("fila")]
     assert [line.split(":")[0] for line in lines] == [
@@ -163,16 +175,21 @@ def test_import_with_mistakes_lists_them_all_and_writes_nothing(ready: Cli) -> N
         "fila 10, columna compromiso",
     ]
     assert "no se importó nada" in result.stderr
-    assert ready.json("commitments", "list") == []
+    assert Cli.records(listed) == []
 
 
 def test_dry_run_and_unreadable_file(ready: Cli) -> None:
     path = write_csv(ready.folder / "a.csv", [row()])
-    result = ready("import", str(path), "--dry-run")
+    result, listed, missing = ready.batch(
+        [
+            ["import", str(path), "--dry-run"],
+            ["commitments", "list", "--format", "json"],
+            ["import", str(ready.folder / "no-existe.csv")],
+        ]
+    )
     assert result.returncode == 0 and "nada se escribió" in result.stdout
     assert "Se crearían 1 acta, 1 compromiso" in result.stdout
-    assert ready.json("commitments", "list") == []
-    missing = ready("import", str(ready.folder / "no-existe.csv"))
+    assert Cli.records(listed) == []
     assert missing.returncode == 1 and "no existe" in missing.stderr
 
 
@@ -196,26 +213,29 @@ def test_dry_run_and_unreadable_file(ready: Cli) -> None:
 def test_user_errors_exit_1_in_spanish(ready_sqlite: Cli, args: list[str], message: str) -> None:
     ready = ready_sqlite
     write_csv(ready.folder / "a.csv", [row()])
-    ready("import", str(ready.folder / "a.csv"))
-    result = ready(*args)
+    _, result = ready.batch([["import", str(ready.folder / "a.csv")], args])
     assert result.returncode == 1
     assert result.stderr.startswith("Error: ")
     assert message in result.stderr
 
 
 def test_protocol_set_and_list(ready: Cli) -> None:
-    result = ready(
-        "protocol", "set", "--region", "Antofagasta",
-        "--to", "gobernador@gore.cl.example", "--to", "core@gore.cl.example",
-        "--since", "2027-01-01",
+    result, listed, table = ready.batch(
+        [
+            ["protocol", "set", "--region", "Antofagasta",
+             "--to", "gobernador@gore.cl.example", "--to", "core@gore.cl.example",
+             "--since", "2027-01-01"],
+            ["protocol", "list", "--format", "json"],
+            ["protocol", "list"],
+        ]
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "trimestral" in result.stdout
-    [protocol] = ready.json("protocol", "list")
+    [protocol] = Cli.records(listed)
     assert protocol["region"] == "Antofagasta" and protocol["periodicidad"] == "quarter"
     assert protocol["correos"] == ["gobernador@gore.cl.example", "core@gore.cl.example"]
     assert protocol["desde"] == "2027-01-01"
-    assert "Gobernador(a) Regional de la Región de Antofagasta" in ready("protocol", "list").stdout
+    assert "Gobernador(a) Regional de la Región de Antofagasta" in table.stdout
 
 
 def test_demo_is_idempotent(cli: Cli) -> None:
@@ -264,33 +284,44 @@ def test_run_twice_and_outbox_shows_failures(ready: Cli) -> None:
         row(plazo="2026-09-21", responsable_email="r1@a.cl"),
         row(compromiso="otro", plazo="2026-09-21", responsable_email="r2@a.cl"),
     ]
-    ready("import", str(write_csv(ready.folder / "a.csv", rows)))
     with smtp_server() as (handler, port):
         handler.plan["r2@a.cl"] = ["550"]
+        # The import reads no mail setting: it shares the process of the runs.
         env = {"CUMPLE_SMTP_HOST": "127.0.0.1", "CUMPLE_SMTP_PORT": str(port)}
-        first = ready("run", "--date", "2026-09-21", "--format", "json", env=env)
+        _, first, second = ready.batch(
+            [
+                ["import", str(write_csv(ready.folder / "a.csv", rows))],
+                ["run", "--date", "2026-09-21", "--format", "json"],
+                ["run", "--date", "2026-09-21"],
+            ],
+            env=env,
+        )
         assert first.returncode == 0, first.stderr
         [report] = json.loads(first.stdout)
         assert (report["reminders"], report["sent"], report["failed"]) == (2, 1, 1)
-        second = ready("run", "--date", "2026-09-21", env=env)
         assert second.returncode == 0 and "0 recordatorios en 0 correos" in second.stdout
     assert [r.envelope_to for r in handler.received] == [["r1@a.cl"]]
-    failed = ready.json("outbox")
+    failed_json, table, bad = ready.batch(
+        [["outbox", "--format", "json"], ["outbox"], ["run", "--date", "mañana"]]
+    )
+    failed = Cli.records(failed_json)
     assert [(f["destinatario"], str(f["error"])[:3]) for f in failed] == [("r2@a.cl", "550")]
-    table = ready("outbox")
     assert "Cola de salida: 1 enviado, 1 fallido." in table.stdout and "r2@a.cl" in table.stdout
-    bad = ready("run", "--date", "mañana")
     assert bad.returncode == 1 and "--date" in bad.stderr
 
 
 def test_report_on_demand(ready: Cli) -> None:
-    ready("import", str(write_csv(ready.folder / "a.csv", [row(), row(compromiso="b")])))
-    bad = ready("report", "--region", "II", "--period", "2026-Q7")
-    assert bad.returncode == 1 and "--period" in bad.stderr
-    unsent = ready("report", "--region", "II", "--period", "2026-Q3", "--send")
-    assert unsent.returncode == 1 and "protocol set" in unsent.stderr
     out = ready.folder / "paquete"
-    result = ready("report", "--region", "Antofagasta", "--period", "2026-Q3", "--out", str(out))
+    _, bad, unsent, result = ready.batch(
+        [
+            ["import", str(write_csv(ready.folder / "a.csv", [row(), row(compromiso="b")]))],
+            ["report", "--region", "II", "--period", "2026-Q7"],
+            ["report", "--region", "II", "--period", "2026-Q3", "--send"],
+            ["report", "--region", "Antofagasta", "--period", "2026-Q3", "--out", str(out)],
+        ]
+    )
+    assert bad.returncode == 1 and "--period" in bad.stderr
+    assert unsent.returncode == 1 and "protocol set" in unsent.stderr
     assert result.returncode == 0, result.stderr
     assert "2 compromisos" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == sorted(
@@ -300,20 +331,24 @@ def test_report_on_demand(ready: Cli) -> None:
 
 
 def test_users_add(ready: Cli) -> None:
-    ready("import", str(write_csv(ready.folder / "a.csv", [row()])))
-    ok = ready(
-        "users", "add", "Gerente@Loa.cl", "--role", "gerente", "--territory", "loa emprende",
-        "--password-stdin", stdin="una-clave-larga\n",
-    )  # fmt: skip
-    assert ok.returncode == 0, ok.stderr
-    assert "gerente@loa.cl (gerente)" in ok.stdout
-    for args, stdin, message in (
+    refusals = [
         (["x@y.cl", "--role", "gerente", "--password-stdin"], "una-clave-larga\n", "--territory"),
         (["x@y.cl", "--role", "gore", "--password-stdin"], "una-clave-larga\n", "--region"),
         (["x@y.cl", "--role", "jefe", "--password-stdin"], "una-clave-larga\n", "rol"),
         (["x@y.cl", "--role", "admin", "--password-stdin"], "corta\n", "12 caracteres"),
         (["x@y.cl", "--role", "admin"], "una-clave-larga\n", "--password-stdin"),
         (["no-es-correo", "--role", "admin", "--password-stdin"], "una-clave-larga\n", "correo"),
-    ):
-        result = ready("users", "add", *args, stdin=stdin)
+    ]
+    _, ok, *refused = ready.batch(
+        [
+            ["import", str(write_csv(ready.folder / "a.csv", [row()]))],
+            ["users", "add", "Gerente@Loa.cl", "--role", "gerente", "--territory", "loa emprende",
+             "--password-stdin"],
+            *(["users", "add", *args] for args, _, _ in refusals),
+        ],
+        stdin=["", "una-clave-larga\n", *(stdin for _, stdin, _ in refusals)],
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert "gerente@loa.cl (gerente)" in ok.stdout
+    for (args, _, message), result in zip(refusals, refused, strict=True):
         assert result.returncode == 1 and message in result.stderr, (args, result.stderr)

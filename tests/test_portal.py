@@ -295,44 +295,53 @@ def test_nothing_is_public_by_default(client: TestClient, site: dict[str, int]) 
 def test_portal_commands_of_the_console_script(
     database_url: str, site: dict[str, int], tmp_path: Path
 ) -> None:
-    cli = Cli(tmp_path, database_url)
-    assert cli("portal", "list").stdout.splitlines() == [
+    hostile, loa = str(site["hostile"]), str(site["loa"])
+    (
+        empty, enabled, again, held, listed, twice, released, not_held, missing, blank,
+        unknown, off, done, emptied,
+    ) = Cli(tmp_path, database_url).batch(
+        [
+            ["portal", "list"],
+            ["portal", "enable", "--region", "Antofagasta", "--by", "Gerencia"],
+            ["portal", "enable", "--region", "II"],
+            ["portal", "withhold", hostile, "--reason", "Nombra a una persona"],
+            ["portal", "list"],
+            ["portal", "withhold", hostile, "--reason", "otra"],
+            ["portal", "release", hostile],
+            ["portal", "release", hostile],
+            ["portal", "withhold", "999999", "--reason", "x"],
+            ["portal", "withhold", loa, "--reason", "  "],
+            ["portal", "enable", "--region", "Narnia"],
+            ["portal", "disable", "--region", "Atacama"],
+            ["portal", "disable", "--region", "antofagasta"],
+            ["portal", "list"],
+        ]
+    )  # fmt: skip
+    assert empty.stdout.splitlines() == [
         "Ninguna región está publicada en el portal.",
         "0 compromisos reservados.",
     ]
-    enabled = cli("portal", "enable", "--region", "Antofagasta", "--by", "Gerencia")
     assert (enabled.returncode, enabled.stdout) == (
         0, "La Región de Antofagasta quedó publicada en el portal.\n"
     )  # fmt: skip
-    again = cli("portal", "enable", "--region", "II")
     assert again.stdout == "La Región de Antofagasta ya estaba publicada; no cambió nada.\n"
-    held = cli("portal", "withhold", str(site["hostile"]), "--reason", "Nombra a una persona")
     assert held.stdout == f"El compromiso N° {site['hostile']} quedó reservado: no se publica.\n"
-    listed = cli("portal", "list").stdout.splitlines()
-    assert listed[0] == "1 región publicada:"
-    assert listed[1].startswith("  Región de Antofagasta\tdesde el ")
-    assert listed[1].endswith("\tpor Gerencia")
-    assert listed[2] == "1 compromiso reservado:"
-    assert listed[3].startswith(f"  N° {site['hostile']} (Antofagasta)\tNombra a una persona\t")
-    twice = cli("portal", "withhold", str(site["hostile"]), "--reason", "otra")
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "1 región publicada:"
+    assert lines[1].startswith("  Región de Antofagasta\tdesde el ")
+    assert lines[1].endswith("\tpor Gerencia")
+    assert lines[2] == "1 compromiso reservado:"
+    assert lines[3].startswith(f"  N° {site['hostile']} (Antofagasta)\tNombra a una persona\t")
     assert twice.returncode == 1
     assert "ya está reservado: «Nombra a una persona»" in twice.stderr
-    assert cli("portal", "release", str(site["hostile"])).returncode == 0
-    not_held = cli("portal", "release", str(site["hostile"]))
+    assert released.returncode == 0
     assert (not_held.returncode, "no estaba reservado" in not_held.stderr) == (1, True)
-    missing = cli("portal", "withhold", "999999", "--reason", "x")
     assert (missing.returncode, "No existe el compromiso N° 999999" in missing.stderr) == (1, True)
-    blank = cli("portal", "withhold", str(site["loa"]), "--reason", "  ")
     assert (blank.returncode, "Indique el motivo" in blank.stderr) == (1, True)
-    unknown = cli("portal", "enable", "--region", "Narnia")
     assert (unknown.returncode, "La región «Narnia» no existe" in unknown.stderr) == (1, True)
-    off = cli("portal", "disable", "--region", "Atacama")
     assert (off.returncode, "no está publicada" in off.stderr) == (1, True)
-    done = cli("portal", "disable", "--region", "antofagasta")
     assert done.stdout == "La Región de Antofagasta ya no está publicada en el portal.\n"
-    assert cli("portal", "list").stdout.splitlines()[0] == (
-        "Ninguna región está publicada en el portal."
-    )
+    assert emptied.stdout.splitlines()[0] == "Ninguna región está publicada en el portal."
 
 
 @pytest.mark.slow

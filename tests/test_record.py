@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from subprocess import CompletedProcess
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,7 +42,16 @@ def _ids(engine: Engine) -> dict[str, int]:
         return {c.text[0]: c.id for c in session.scalars(select(Commitment))}  # type: ignore[misc]
 
 
-def _record_history(cli: Cli, engine: Engine, tmp_path: Path) -> dict[str, int]:
+def _record_history(
+    cli: Cli,
+    engine: Engine,
+    tmp_path: Path,
+    then: Callable[[dict[str, int]], list[list[str]]] = lambda ids: [],
+) -> tuple[dict[str, int], list[CompletedProcess[str]]]:
+    """Three commitments changed on several dates through the console script
+    (one process per batch of runs), evidence for C, C verified; then the
+    runs ``then(ids)`` in the same process as the verification. Returns the
+    ids by first letter and the results of ``then``'s runs."""
     rows = [
         row(compromiso="A transferencia", monto="15000000", plazo="2026-09-21"),
         row(compromiso="B feria", monto="3000000", plazo="2026-08-31"),
@@ -49,17 +60,19 @@ def _record_history(cli: Cli, engine: Engine, tmp_path: Path) -> dict[str, int]:
     assert cli("import", str(write_csv(tmp_path / "actas.csv", rows))).returncode == 0
     ids = _ids(engine)
     a, b, c = (str(ids[k]) for k in "ABC")
-    for args in (
-        ("update", a, "--executed-amount", "5000000", "--on", "2026-07-10"),
-        ("update", a, "--due-date", "2026-10-30", "--reason", "Resolución en trámite",
-         "--on", "2026-08-05"),
-        ("update", a, "--executed-amount", "$12.000.000", "--on", "2026-09-01"),
-        ("update", a, "--status", "cumplido", "--on", "2026-10-20", "--by", "gerente.loa"),
-        ("update", b, "--status", "cancelado", "--reason", "Sin local", "--on", "2026-08-20"),
-        ("reopen", b, "--reason", "Se consiguió el local", "--by", "admin"),
-        ("update", b, "--executed-amount", "4000000", "--reason", "Reajuste del convenio"),
-    ):  # fmt: skip
-        result = cli("commitments", *args)
+    changes = [
+        ["update", a, "--executed-amount", "5000000", "--on", "2026-07-10"],
+        ["update", a, "--due-date", "2026-10-30", "--reason", "Resolución en trámite",
+         "--on", "2026-08-05"],
+        ["update", a, "--executed-amount", "$12.000.000", "--on", "2026-09-01"],
+        ["update", a, "--status", "cumplido", "--on", "2026-10-20", "--by", "gerente.loa"],
+        ["update", b, "--status", "cancelado", "--reason", "Sin local", "--on", "2026-08-20"],
+        ["reopen", b, "--reason", "Se consiguió el local", "--by", "admin"],
+        ["update", b, "--executed-amount", "4000000", "--reason", "Reajuste del convenio"],
+    ]  # fmt: skip
+    for args, result in zip(
+        changes, cli.batch([["commitments", *x] for x in changes]), strict=True
+    ):
         assert result.returncode == 0, (args, result.stderr)
     store = EvidenceStore(tmp_path / "var" / "evidencias")
     stored = store.save("orden.pdf", io.BytesIO(pdf_bytes("Orden 1234-56-LE26")))
@@ -68,8 +81,9 @@ def _record_history(cli: Cli, engine: Engine, tmp_path: Path) -> dict[str, int]:
         report_progress(session, ids["C"], report, [stored], ["OC 1234-56-LE26"],
                         "enlace: r@fosis.cl", TODAY)  # fmt: skip
         session.commit()
-    assert cli("commitments", "verify", c, "--by", "gerente.loa").returncode == 0
-    return ids
+    verified, *rest = cli.batch([["commitments", "verify", c, "--by", "gerente.loa"], *then(ids)])
+    assert verified.returncode == 0, verified.stderr
+    return ids, rest
 
 
 def _state(**values: Any) -> dict[str, Any]:
@@ -137,42 +151,61 @@ def expected_states() -> dict[date, dict[str, dict[str, Any]]]:
 
 
 def test_the_state_on_any_date_field_by_field(cli: Cli, engine: Engine, tmp_path: Path) -> None:
-    ids = _record_history(cli, engine, tmp_path)
+    days = list(expected_states())
+
+    def queries(ids: dict[str, int]) -> list[list[str]]:
+        listed = [["commitments", "list", "--on", "2026-06-14"]]  # before the acta
+        for day in days:
+            listed.append(["commitments", "list", "--on", day.isoformat()])
+            listed.append(["commitments", "list", "--on", day.isoformat(), "--status", "informado"])
+        return [
+            *listed,
+            ["commitments", "show", str(ids["A"]), "--on", "2026-08-05"],
+            ["commitments", "show", str(ids["C"])],
+            ["commitments", "show", str(ids["C"]), "--on", "2026-09-25"],
+        ]
+
+    ids, results = _record_history(
+        cli, engine, tmp_path, lambda ids: [[*q, "--format", "json"] for q in queries(ids)]
+    )
+    records = [Cli.records(result) for result in results]
     names = {number: name for name, number in ids.items()}
-    assert cli.json("commitments", "list", "--on", "2026-06-14") == []  # before the acta
-    for day, expected in expected_states().items():
-        listed = cli.json("commitments", "list", "--on", day.isoformat())
+    assert records[0] == []  # before the acta
+    for n, (day, expected) in enumerate(expected_states().items()):
+        listed, reported = records[1 + 2 * n], records[2 + 2 * n]
         got = {names[r["id"]]: {f: r[f] for f in FIELDS} for r in listed}  # type: ignore[index]
         assert got == expected, day
-        reported = cli.json("commitments", "list", "--on", day.isoformat(), "--status", "informado")
         assert [names[r["id"]] for r in reported] == [  # type: ignore[index]
             name for name, state in expected.items() if state["estado"] == "informado"
         ], day
-    shown = cli.json("commitments", "show", str(ids["A"]), "--on", "2026-08-05")[0]
+    [shown], [c_now], [past] = records[-3:]
     assert {f: shown[f] for f in FIELDS} == expected_states()[date(2026, 8, 5)]["A"]
     assert shown["plazo_texto"] == "2026-09-21"  # the acta's words are never overwritten
     assert [h["campo"] for h in shown["historial"]] == ["created", "executed_amount", "plazo"]
-    c_now = cli.json("commitments", "show", str(ids["C"]))[0]
     assert [(e["tipo"], e["nombre"]) for e in c_now["evidencias"]] == [
         ("archivo", "orden.pdf"), ("referencia", "OC 1234-56-LE26")
     ]  # fmt: skip
     # The evidence was added today: on 25 September it was not there yet.
-    past = cli.json("commitments", "show", str(ids["C"]), "--on", "2026-09-25")[0]
     assert past["evidencias"] == [] and past["estado"] == "informado"
 
 
 def test_audit_names_every_commitment_edited_behind_the_application(
     cli: Cli, engine: Engine, tmp_path: Path
 ) -> None:
-    ids = _record_history(cli, engine, tmp_path)
-    clean = cli("audit", "verify")
+    package = tmp_path / "paquete"
+    ids, (clean, clean_json, built, packaged) = _record_history(
+        cli, engine, tmp_path, lambda ids: [
+            ["audit", "verify"],
+            ["audit", "verify", "--format", "json"],
+            ["report", "--region", "II", "--period", "2026-Q3", "--out", str(package)],
+            ["audit", "verify", "--package", str(package)],
+        ],
+    )  # fmt: skip
     assert clean.returncode == 0, clean.stderr
     assert clean.stdout.startswith("Registro íntegro: 3 compromisos")
-    assert cli.json("audit", "verify") == []
-    package = tmp_path / "paquete"
-    built = cli("report", "--region", "II", "--period", "2026-Q3", "--out", str(package))
+    assert Cli.records(clean_json) == []
     assert built.returncode == 0, built.stderr
-    assert cli("audit", "verify", "--package", str(package)).returncode == 0
+    assert packaged.returncode == 0
 
     def audit_names(commitment: str, message: str) -> None:
         result = cli("audit", "verify")
@@ -212,11 +245,12 @@ def test_audit_names_every_commitment_edited_behind_the_application(
     with engine.begin() as connection:  # the committed amount edited in place
         connection.execute(text("UPDATE commitment SET amount = 1 WHERE id = :c"), {"c": ids["C"]})
     audit_names("C", "no coinciden con los registrados en el acta")
-    as_json = cli("audit", "verify", "--format", "json")
+    as_json, tampered = cli.batch(
+        [["audit", "verify", "--format", "json"], ["audit", "verify", "--package", str(package)]]
+    )
     assert as_json.returncode == 1
     listed = json.loads(as_json.stdout)
     assert {p["sujeto"] for p in listed} == {f"compromiso N° {ids[k]}" for k in "ABC"}
-    tampered = cli("audit", "verify", "--package", str(package))
     assert tampered.returncode == 1
     assert f"compromiso N° {ids['B']}" in tampered.stderr and "cambió después" in tampered.stderr
     with Session(engine) as session:
@@ -238,16 +272,22 @@ def test_the_acta_document_is_evidence_of_all_its_commitments(
     ids = _ids(sqlite_engine)
     acta = tmp_path / "acta-12.pdf"
     acta.write_bytes(pdf_bytes("Acta N° 12"))
-    added = cli("evidence", "add", str(ids["A"]), str(acta), "--acta", "--by", "secretaria")
-    assert added.returncode == 0 and "al acta del compromiso" in added.stdout
-    for name in "AB":
-        listed = cli.json("evidence", "list", str(ids[name]))
-        assert [(e["nombre"], e["del_acta"]) for e in listed] == [("acta-12.pdf", True)]
     text_file = tmp_path / "nota.pdf"
     text_file.write_text("no soy un PDF")
-    refused = cli("evidence", "add", str(ids["A"]), str(text_file))
+    added, *listed, refused, clean = cli.batch(
+        [
+            ["evidence", "add", str(ids["A"]), str(acta), "--acta", "--by", "secretaria"],
+            *(["evidence", "list", str(ids[name]), "--format", "json"] for name in "AB"),
+            ["evidence", "add", str(ids["A"]), str(text_file)],
+            ["audit", "verify"],
+        ]
+    )
+    assert added.returncode == 0 and "al acta del compromiso" in added.stdout
+    for result in listed:
+        evidence = Cli.records(result)
+        assert [(e["nombre"], e["del_acta"]) for e in evidence] == [("acta-12.pdf", True)]
     assert refused.returncode == 1 and "se reconoce por su contenido" in refused.stderr
-    assert cli("audit", "verify").returncode == 0
+    assert clean.returncode == 0
     with sqlite_engine.begin() as connection:
         connection.execute(text("UPDATE evidence SET name = 'otra.pdf' WHERE acta_id IS NOT NULL"))
     tampered = cli("audit", "verify")

@@ -194,25 +194,29 @@ def test_digest_escapes_hostile_text(engine: Engine, database_url: str, tmp_path
 
 def test_command_line_csv_and_table(engine: Engine, database_url: str, tmp_path: Path) -> None:
     _load(engine, tmp_path)
-    cli = Cli(tmp_path, database_url)
-    listed = cli("commitments", "list", "--on", "2026-09-30", "--format", "csv")
+    listed, exact_json, table, shown, report = Cli(tmp_path, database_url).batch(
+        [
+            ["commitments", "list", "--on", "2026-09-30", "--format", "csv"],
+            ["commitments", "list", "--on", "2026-09-30", "--format", "json"],
+            ["commitments", "list", "--on", "2026-09-30"],
+            ["commitments", "show", str(_id_of(engine, MARKUP)), "--on", "2026-09-30"],
+            ["report", "--region", "Antofagasta", "--period", "2026-Q3"],
+        ]
+    )
     assert listed.returncode == 0, listed.stderr
     rows = {r["compromiso"]: r for r in csv.DictReader(io.StringIO(listed.stdout))}
     assert set(rows) == {"'" + FORMULA, MARKUP}
     assert rows["'" + FORMULA]["fuente"] == "'+SUM(1)"
     assert rows["'" + FORMULA]["monto"] == "15000000"
     assert rows["'" + FORMULA]["plazo"] == "2026-10-01"
-    exact = {r["compromiso"] for r in cli.json("commitments", "list", "--on", "2026-09-30")}
+    exact = {r["compromiso"] for r in Cli.records(exact_json)}
     assert exact == {FORMULA, MARKUP}
 
-    table = cli("commitments", "list", "--on", "2026-09-30")
     assert table.returncode == 0, table.stderr
     assert "[/x]" in table.stdout and "[bold]negrita[/bold]" in table.stdout
-    shown = cli("commitments", "show", str(_id_of(engine, MARKUP)), "--on", "2026-09-30")
     assert shown.returncode == 0, shown.stderr
     assert "[bold]negrita[/bold]" in shown.stdout
 
-    report = cli("report", "--region", "Antofagasta", "--period", "2026-Q3")
     assert report.returncode == 0, report.stderr
     assert "Paquete de la Región de Antofagasta" in report.stdout
 
