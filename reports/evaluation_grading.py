@@ -41,8 +41,8 @@ def grade_of(achieved: Sequence[bool]) -> Grade:
 
 
 def words(items: Sequence[str]) -> str:
-    """``a, b y c`` in es-CL."""
-    return format_list(list(items), locale="es_CL") if items else ""
+    """``a, b y c`` in es-CL (``""`` for none)."""
+    return format_list(list(items), locale="es_CL")
 
 
 @dataclass(frozen=True)

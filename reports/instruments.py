@@ -283,7 +283,7 @@ def iral_figures(
         parts = split_amount(row.amount, codes, stated)
         is_stated = bool(stated) and all(stated.get(c) is not None for c in codes)  # type: ignore[union-attr]
         for code in sorted(set(codes)):
-            part = parts.get(code) if row.amount is not None else None
+            part = parts.get(code)  # None without an amount: split_amount plans nothing
             placements.append(Placement(row, known[code], part, is_stated))
             lines[(row.territory, code)].add(row.amount, part or 0)
             by_comuna[code].add(row.amount, part or 0)

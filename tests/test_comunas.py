@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from importer import ImportFailed, import_file
 from models import Commitment
+from models.comuna_split import split_amount
 from models.geography import CommitmentComuna, TerritoryComuna
 from tests.helpers import BATCH_RUNNER, HEADER, row, write_csv
 from tracking.audit import audit
@@ -324,3 +325,34 @@ def test_the_web_form_and_the_api_take_comunas(
             .where(Commitment.text == "Cursos en San Pedro")
         ).all()
     assert codes == ["02201"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "comunas", "stated", "expected"),
+    [
+        (None, ["04301"], None, {}),
+        (15_000_000, [], {"04301": 15_000_000}, {}),
+        (0, ["04304", "04301"], None, {"04301": 0, "04304": 0}),
+        # Even, in CUT order, the pesos that do not divide one each to the first.
+        (101, ["04305", "04301", "04304"], None, {"04301": 34, "04304": 34, "04305": 33}),
+        (100, ["04305", "04301", "04304"], None, {"04301": 34, "04304": 33, "04305": 33}),
+        (10, ["04304", "04301", "04304"], None, {"04301": 5, "04304": 5}),
+        # Every part stated: the plan, even when it does not add up; a stated 0 is a part.
+        (100, ["04304", "04301"], {"04301": 70, "04304": 20, "04305": 9},
+         {"04301": 70, "04304": 20}),
+        (100, ["04304", "04301"], {"04301": 0, "04304": 100}, {"04301": 0, "04304": 100}),
+        # A part missing (or no parts at all): split evenly.
+        (100, ["04304", "04301"], {"04301": 70, "04304": None}, {"04301": 50, "04304": 50}),
+        (100, ["04304", "04301"], {"04301": 70}, {"04301": 50, "04304": 50}),
+        (99, ["04304", "04301"], {}, {"04301": 50, "04304": 49}),
+    ],
+)  # fmt: skip
+def test_split_amount_plans_the_pesos_per_comuna(
+    amount: int | None,
+    comunas: list[str],
+    stated: dict[str, int | None] | None,
+    expected: dict[str, int],
+) -> None:
+    planned = split_amount(amount, comunas, stated)
+    assert planned == expected
+    assert list(planned) == sorted(expected)

@@ -10,6 +10,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+import pytest
 from babel.dates import get_month_names
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -19,7 +20,7 @@ from importer import import_file
 from models import Commitment
 from models.calendar import calendar_for
 from models.geography import Comuna, Region
-from models.local_holidays import LOCAL_HOLIDAYS, local_calendar_key
+from models.local_holidays import LOCAL_HOLIDAYS, local_calendar_key, rules_of
 from models.reference import comunas
 from models.text import fold
 from reports.agenda_load import load_agenda, resolve_territory
@@ -166,3 +167,28 @@ def test_statuses_and_days_late_follow_the_place(sqlite_engine: Engine, tmp_path
                                  date(2026, 8, 24))  # fmt: skip
             item = next(i for i in agenda.items if i.view.plazo == date(2026, 8, 20))
             assert item.dias_atraso == late, name
+
+
+@pytest.mark.parametrize(
+    ("day", "falls"),
+    [
+        (date(2015, 8, 20), True),  # the first year
+        (date(2026, 8, 20), True),
+        (date(2014, 8, 20), False),  # the package's first year, not the law's
+        (date(2026, 8, 21), False),
+        (date(2026, 9, 20), False),
+        (date(2026, 7, 20), False),
+    ],
+)
+def test_the_rule_falls_on_20_august_from_2015(day: date, falls: bool) -> None:
+    assert LOCAL_HOLIDAYS[0].falls_on(day) is falls
+
+
+def test_a_stored_key_names_its_rules() -> None:
+    rule = LOCAL_HOLIDAYS[0]
+    assert rules_of("") == ()
+    assert rules_of("ley-20768") == (rule,)
+    assert rules_of(local_calendar_key([CHILLAN_VIEJO])) == (rule,)
+    assert rules_of("ley-20768,ley-20768") == (rule, rule)
+    with pytest.raises(KeyError):
+        rules_of("ley-0")
