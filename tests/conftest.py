@@ -28,7 +28,7 @@ pytest_plugins = ["tests.web_fixtures"]
 # depend on luck. Tests that set their own max_examples scale it by the
 # profile's (see tests/test_import_properties.py).
 settings.register_profile("dev", max_examples=60)
-settings.register_profile("ci", derandomize=True, print_blob=True, max_examples=300)
+settings.register_profile("ci", derandomize=True, print_blob=True, max_examples=150)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 POSTGRES_URL = os.environ.get(

@@ -2,7 +2,7 @@
 explored) with one bad cell now and then. A file either imports, and then
 every commitment is stored with exactly the values its row gave, or it is
 refused with clean errors and nothing is written. Examples per run: the
-Hypothesis profile's (60 for developers, 300 in CI)."""
+Hypothesis profile's (60 for developers, 150 in CI)."""
 
 from __future__ import annotations
 

@@ -104,29 +104,28 @@ def test_help_of_every_command_is_spanish(cli: Cli) -> None:
 
 
 def test_usage_errors_are_spanish_and_exit_2(cli: Cli) -> None:
-    shown = cli("commitments", "show", "abc")
+    # One process for the eight mistakes (each is click's own usage error).
+    shown, unknown, typo, option, choice, missing, extra, value = cli.batch([
+        ["commitments", "show", "abc"], ["nocommand"], ["commitments", "lst"],
+        ["commitments", "list", "--formt", "json"], ["commitments", "list", "--format", "xml"],
+        ["users", "add", "a@b.cl"], ["commitments", "show", "1", "2"],
+        ["commitments", "list", "--on"],
+    ])  # fmt: skip
     assert shown.returncode == 2
     assert shown.stderr.startswith(
         "Error: Valor no válido para el argumento «ID»: «abc» no es un número entero.\n"
     )
     assert "Ayuda: cumple commitments show --help" in shown.stderr
-    unknown = cli("nocommand")
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("Error: No existe el comando «nocommand».")
-    typo = cli("commitments", "lst")
     assert typo.returncode == 2
     assert "No existe el comando «lst». ¿Quiso decir «list»?" in typo.stderr
-    option = cli("commitments", "list", "--formt", "json")
     assert option.returncode == 2
     assert "No existe la opción «--formt». ¿Quiso decir «--format»?" in option.stderr
-    choice = cli("commitments", "list", "--format", "xml")
     assert choice.returncode == 2
     assert "«xml» no es una de las opciones: table, csv, json" in choice.stderr
-    missing = cli("users", "add", "a@b.cl")
     assert missing.returncode == 2 and "Falta la opción «--role»." in missing.stderr
-    extra = cli("commitments", "show", "1", "2")
     assert extra.returncode == 2 and "Sobra un argumento: 2." in extra.stderr
-    value = cli("commitments", "list", "--on")
     assert value.returncode == 2 and "La opción «--on» necesita un valor." in value.stderr
     for result in (shown, unknown, typo, option, choice, missing, extra, value):
         assert slips(result.stdout + result.stderr) == [], result.stderr
@@ -233,15 +232,19 @@ def test_sweep_every_text_is_spanish_with_agreeing_counts(cli: Cli) -> None:
 
 
 def test_json_keeps_its_machine_values(cli: Cli) -> None:
-    assert cli("init").returncode == 0
-    cli("import", str(write_csv(cli.folder / "a.csv", [row(plazo="2026-09-21")])))
-    assert cli("run", "--date", "2026-09-21").returncode == 0
-    [message] = cli.json("outbox", "--status", "sent")
+    actas = str(write_csv(cli.folder / "a.csv", [row(plazo="2026-09-21")]))
+    init, imported, ran, outbox, status_run, listed = cli.batch([
+        ["init"], ["import", actas], ["run", "--date", "2026-09-21"],
+        ["outbox", "--status", "sent", "--format", "json"], ["status", "--format", "json"],
+        ["commitments", "list", "--format", "json"],
+    ])  # fmt: skip
+    assert (init.returncode, imported.returncode, ran.returncode) == (0, 0, 0), ran.stderr
+    [message] = Cli.records(outbox)
     assert message["estado"] == "sent"
-    [status] = cli.json("status")
+    [status] = Cli.records(status_run)
     last = status["ultimo_ciclo_exitoso"]
     assert isinstance(last, dict) and last["orquestador"] == "direct"
-    [commitment] = cli.json("commitments", "list")
+    [commitment] = Cli.records(listed)
     assert commitment["estado"] == "vencido"
 
 
@@ -288,13 +291,16 @@ def test_logs_at_a_terminal_are_spanish_lines_and_json_when_asked(cli: Cli) -> N
 
 
 def test_a_file_with_only_its_header_is_refused(cli: Cli) -> None:
-    assert cli("init").returncode == 0
-    result = cli("import", str(write_csv(cli.folder / "vacio.csv", [])))
+    empty = str(write_csv(cli.folder / "vacio.csv", []))
+    init, result, listed = cli.batch(
+        [["init"], ["import", empty], ["commitments", "list", "--format", "json"]]
+    )
+    assert init.returncode == 0
     assert result.returncode == 1
     assert result.stderr.startswith(
         "Error: No se pudo leer el archivo: el archivo solo tiene la fila de encabezados"
     )
-    assert cli.json("commitments", "list") == []
+    assert Cli.records(listed) == []
 
 
 def test_data_dir_alone_keeps_the_database_in_it(tmp_path: Path) -> None:
@@ -310,14 +316,16 @@ def test_data_dir_alone_keeps_the_database_in_it(tmp_path: Path) -> None:
 
 
 def test_windows_1252_csv_with_a_utf8_bom_keeps_its_first_column(cli: Cli) -> None:
-    assert cli("init").returncode == 0
     path = cli.folder / "excel.csv"
     values = row(compromiso="Capacitación en gestión", responsable="Íñigo Muñoz")
     text = ";".join(HEADER) + "\r\n" + ";".join(str(values[k]) for k in HEADER) + "\r\n"
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("cp1252"))
-    result = cli("import", str(path))
+    init, result, listed = cli.batch(
+        [["init"], ["import", str(path)], ["commitments", "list", "--format", "json"]]
+    )
+    assert init.returncode == 0
     assert result.returncode == 0, result.stderr
-    [stored] = cli.json("commitments", "list")
+    [stored] = Cli.records(listed)
     assert stored["compromiso"] == "Capacitación en gestión"
 
 
