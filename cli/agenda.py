@@ -40,7 +40,7 @@ def _written(path: Path, what: str) -> None:
 
 
 def _write_template(out: Path | None) -> None:
-    from reports.agenda_files import write_whole
+    from reports.whole_file import write_whole
 
     if out is None or out.suffix.lower() != ".docx":
         raise UserError(

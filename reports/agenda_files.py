@@ -4,8 +4,6 @@ never leaves half a document behind."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -13,12 +11,7 @@ from pathlib import Path
 from reports.agenda import Agenda
 from reports.agenda_docx import write_docx
 from reports.agenda_pdf import write_pdf
-
-FORMATS = ("docx", "pdf")
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
+from reports.whole_file import FORMATS, MEDIA_TYPES, write_whole
 
 
 def render_agenda(agenda: Agenda, kind: str, *, generated_at: datetime) -> bytes:
@@ -32,19 +25,6 @@ def render_agenda(agenda: Agenda, kind: str, *, generated_at: datetime) -> bytes
     else:
         raise ValueError(f"formato desconocido: {kind}")
     return buffer.getvalue()
-
-
-def write_whole(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same
-    folder, renamed into place once complete."""
-    handle, temporary = tempfile.mkstemp(prefix=".cumple-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_agenda(path: Path, agenda: Agenda, *, generated_at: datetime) -> str:
