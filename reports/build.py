@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from babel.dates import format_datetime
@@ -29,6 +29,7 @@ from config import Settings
 from models.calendar import calendar_for
 from models.geography import Comuna, Region
 from models.packages import Package, PackageDelivery
+from models.protocols import Protocol
 from models.text import slug
 from reports.catalog import catalog
 from reports.collect import Disclosure, commitment_facts, rectifications
@@ -143,6 +144,39 @@ def _summary(figures: PeriodFigures) -> list[tuple[str, object, str | None]]:
     ]
 
 
+def oficio_context(
+    settings: Settings,
+    region: Region,
+    period: Period,
+    protocol: Protocol | None,
+    capital: str | None,
+    *,
+    issued_on: date,
+    now: datetime,
+) -> dict[str, object]:
+    """What the Oficio heading every package's PDF says: its number, the
+    antecedent (the protocol, or the GORE's request without one), place and
+    date, sender, recipient, and when it was generated."""
+    return {
+        "region_name": region.official_name,
+        "ordinal": f"{region.code}-{period.key}",
+        "antecedent": (
+            f"Protocolo de información con el Gobierno Regional, desde el "
+            f"{protocol.since.strftime('%d-%m-%Y')}"
+            if protocol
+            else "Solicitud de información del Gobierno Regional"
+        ),
+        "place": capital or region.name,
+        "issued_on": issued_on,
+        "sender": settings.report_sender,
+        "recipient_title": protocol.recipient_title if protocol else default_title(region),
+        "generated_at": now,
+        "generated_label": format_datetime(
+            now, "d 'de' MMMM 'de' y, HH:mm", tzinfo=settings.zone, locale="es_CL"
+        ),
+    }
+
+
 def build_package(
     engine: Engine,
     settings: Settings,
@@ -240,21 +274,8 @@ def build_package(
                 "title": f"{mark}Informe de compromisos — {region.official_name} — {period.label}",
                 "preliminary": preliminary,
                 "public": public is not None,
-                "region_name": region.official_name,
-                "ordinal": f"{region.code}-{period.key}",
-                "antecedent": (
-                    f"Protocolo de información con el Gobierno Regional, desde el "
-                    f"{protocol.since.strftime('%d-%m-%Y')}"
-                    if protocol
-                    else "Solicitud de información del Gobierno Regional"
-                ),
-                "place": capital or region.name,
-                "issued_on": issued_on,
-                "sender": settings.report_sender,
-                "recipient_title": protocol.recipient_title if protocol else default_title(region),
-                "generated_at": moment,
-                "generated_label": format_datetime(
-                    moment, "d 'de' MMMM 'de' y, HH:mm", tzinfo=settings.zone, locale="es_CL"
+                **oficio_context(
+                    settings, region, period, protocol, capital, issued_on=issued_on, now=moment
                 ),
             },
         )

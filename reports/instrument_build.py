@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -27,7 +26,7 @@ from config import Settings
 from models.calendar import calendar_for, local_date
 from models.geography import Comuna, Region
 from models.protocols import instrument_of
-from reports.build import BuiltPackage, _sha256, package_folder, region_slug
+from reports.build import BuiltPackage, _sha256, oficio_context, package_folder, region_slug
 from reports.instrument_document import scope, write_pdf
 from reports.instrument_open_data import datapackage, write_open_data
 from reports.instrument_rows import instrument_data
@@ -40,7 +39,7 @@ from reports.instrument_tables import (
 from reports.instruments import AriFigures, IralFigures, ari_figures, iral_figures
 from reports.periods import Period, due_on
 from reports.spreadsheet import CLP, COUNT, WorkbookInfo
-from tracking.protocols import default_title, protocol_for
+from tracking.protocols import protocol_for
 
 
 def refuse_foreign_files(folder: Path) -> None:
@@ -169,21 +168,8 @@ def build_instrument(
             figures,
             {
                 "title": f"{period.label} — {region.official_name}",
-                "region_name": region.official_name,
-                "ordinal": f"{region.code}-{period.key}",
-                "antecedent": (
-                    f"Protocolo de información con el Gobierno Regional, desde el "
-                    f"{protocol.since.strftime('%d-%m-%Y')}"
-                    if protocol
-                    else "Solicitud de información del Gobierno Regional"
-                ),
-                "place": capital or region.name,
-                "issued_on": day,
-                "sender": settings.report_sender,
-                "recipient_title": protocol.recipient_title if protocol else default_title(region),
-                "generated_at": now,
-                "generated_label": format_datetime(
-                    now, "d 'de' MMMM 'de' y, HH:mm", tzinfo=settings.zone, locale="es_CL"
+                **oficio_context(
+                    settings, region, period, protocol, capital, issued_on=day, now=now
                 ),
             },
         )
